@@ -1,0 +1,199 @@
+//! `ksa score`, `ksa place` and `ksa compare`: read the model and the
+//! evaluations, then write one of the §7 layouts.
+
+use crate::cli::EvalArgs;
+use crate::error::{KsaError, Result};
+use crate::ingest::{self, Dataset, IngestOptions};
+use crate::model::{load_model, Model, Weighting};
+use crate::output::{self, dest, tables, Format};
+use crate::score::Weights;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Reads and checks the model, printing its warnings unless quiet.
+pub fn read_model(eval: &EvalArgs, quiet: bool) -> Result<Model> {
+    let m = load_model(&eval.model)?;
+    super::warn_all(&m.warnings, quiet);
+    if let Some(l) = &eval.lang {
+        super::model::parse_lang(Some(l), m.model.language)?;
+    }
+    Ok(m.model)
+}
+
+/// Reads the evaluation files per the common flags, printing data warnings
+/// unless quiet; the caller prints the summary after its output is written.
+pub fn read_data(
+    eval: &EvalArgs,
+    model: &Model,
+    quiet: bool,
+    keep_comments: bool,
+) -> Result<Dataset> {
+    let opts = ingest_options(eval, keep_comments)?;
+    let data = ingest::ingest(model, &eval.evals, &opts)?;
+    super::warn_all(&data.warnings, quiet);
+    Ok(data)
+}
+
+pub fn ingest_options(eval: &EvalArgs, keep_comments: bool) -> Result<IngestOptions> {
+    let delimiter = eval.delimiter.as_deref().map(parse_delimiter).transpose()?;
+    let encoding = eval
+        .encoding
+        .as_deref()
+        .map(ingest::encoding_for_label)
+        .transpose()?;
+    let rejects = eval.skip_invalid.then(|| {
+        eval.rejects.clone().unwrap_or_else(|| {
+            // Beside the output, else in the current folder.
+            match eval.out.as_ref().and_then(|o| o.parent()) {
+                Some(d) if !d.as_os_str().is_empty() => d.join("rejects.csv"),
+                _ => PathBuf::from("rejects.csv"),
+            }
+        })
+    });
+    let mut outputs: Vec<&Path> = Vec::new();
+    if let Some(o) = &eval.out {
+        outputs.push(o);
+    }
+    if let Some(r) = &rejects {
+        outputs.push(r);
+    }
+    let mut inputs = eval.evals.clone();
+    inputs.push(eval.model.clone());
+    for o in outputs {
+        dest::check_not_input(o, &inputs)?;
+    }
+    if let (Some(o), Some(r)) = (&eval.out, &rejects) {
+        if o == r {
+            return Err(KsaError::invalid(
+                "--rejects and --out name the same file".to_string(),
+            ));
+        }
+    }
+    Ok(IngestOptions {
+        delimiter,
+        encoding,
+        skip_invalid: eval.skip_invalid,
+        rejects,
+        strict: eval.strict,
+        keep_comments,
+    })
+}
+
+/// `--delimiter`: one ASCII character; `\t` or `tab` for a tab.
+fn parse_delimiter(s: &str) -> Result<u8> {
+    match s {
+        "\\t" | "tab" | "TAB" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        _ => Err(KsaError::invalid(format!(
+            "--delimiter: \"{s}\" must be one ASCII character (or \\t for tab)"
+        ))),
+    }
+}
+
+/// The output format: `--format`, else from the `--out` extension, else a
+/// table on a terminal and CSV otherwise (cli.md).
+pub fn output_format(eval: &EvalArgs) -> Format {
+    if let Some(f) = eval.format {
+        return f;
+    }
+    match &eval.out {
+        Some(o) => match o.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("json") => Format::Json,
+            Some(e) if e.eq_ignore_ascii_case("txt") => Format::Table,
+            _ => Format::Csv,
+        },
+        None if std::io::stdout().is_terminal() => Format::Table,
+        None => Format::Csv,
+    }
+}
+
+pub fn resolve_grade(model: &Model, g: &str) -> Result<usize> {
+    model.find_grade(g.trim()).ok_or_else(|| {
+        KsaError::invalid(format!(
+            "--grade: \"{g}\" is not a grade of model {} (grades: {})",
+            model.id,
+            model
+                .grades
+                .iter()
+                .map(|g| format!("{} {}", g.id, g.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })
+}
+
+pub fn resolve_weighting<'m>(model: &'m Model, w: Option<&str>) -> Result<Option<&'m Weighting>> {
+    match w {
+        None => Ok(None),
+        Some(w) => model.find_weighting(w.trim()).map(Some).ok_or_else(|| {
+            let known: Vec<&str> = model.weightings.iter().map(|w| w.id.as_str()).collect();
+            KsaError::invalid(format!(
+                "--weighting: \"{w}\" is not a weighting of model {} ({})",
+                model.id,
+                if known.is_empty() {
+                    "it defines none".to_string()
+                } else {
+                    format!("weightings: {}", known.join(", "))
+                }
+            ))
+        }),
+    }
+}
+
+fn emit(
+    eval: &EvalArgs,
+    model: &Model,
+    data: &Dataset,
+    columns: Vec<String>,
+    write: impl FnOnce(&mut dyn output::Sink) -> std::io::Result<()>,
+) -> Result<()> {
+    let format = output_format(eval);
+    dest::write_output(eval.out.as_deref(), |w| {
+        let mut sink = output::sink(format, columns, w, eval.bom, (&model.id, &model.version))?;
+        write(sink.as_mut())?;
+        sink.finish()
+    })?;
+    eprintln!("{}", data.summary);
+    Ok(())
+}
+
+// Model and flag problems are reported before any data is read, so a typo
+// in `--grade` does not cost a pass over a large file.
+
+pub fn score(
+    eval: &EvalArgs,
+    grade: Option<&str>,
+    weighting: Option<&str>,
+    quiet: bool,
+) -> Result<()> {
+    let model = read_model(eval, quiet)?;
+    let g = grade.map(|g| resolve_grade(&model, g)).transpose()?;
+    let weights = Weights::new(&model, resolve_weighting(&model, weighting)?);
+    let data = read_data(eval, &model, quiet, false)?;
+    emit(eval, &model, &data, tables::score_columns(), |sink| {
+        tables::write_scores(&model, &data, &weights, g, sink)
+    })
+}
+
+pub fn place(eval: &EvalArgs, weighting: Option<&str>, quiet: bool) -> Result<()> {
+    let model = read_model(eval, quiet)?;
+    let weights = Weights::new(&model, resolve_weighting(&model, weighting)?);
+    let data = read_data(eval, &model, quiet, false)?;
+    emit(eval, &model, &data, tables::place_columns(&model), |sink| {
+        tables::write_placements(&model, &data, &weights, sink)
+    })
+}
+
+pub fn compare(eval: &EvalArgs, grade: &str, weighting: Option<&str>, quiet: bool) -> Result<()> {
+    let model = read_model(eval, quiet)?;
+    let g = resolve_grade(&model, grade)?;
+    let weights = Weights::new(&model, resolve_weighting(&model, weighting)?);
+    let data = read_data(eval, &model, quiet, false)?;
+    emit(
+        eval,
+        &model,
+        &data,
+        tables::compare_columns(&model),
+        |sink| tables::write_comparison(&model, &data, &weights, g, sink),
+    )
+}

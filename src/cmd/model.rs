@@ -1,0 +1,70 @@
+//! `ksa model check` and `ksa model show`.
+
+use crate::cli::{ModelCommand, ShowFormat};
+use crate::error::{KsaError, Result};
+use crate::model::{load_model, Language};
+use crate::output::model_tree;
+use std::io::Write;
+
+pub fn run(cmd: ModelCommand, quiet: bool) -> Result<()> {
+    match cmd {
+        ModelCommand::Check { files } => {
+            // Check every file and report every problem before failing.
+            let mut errors = Vec::new();
+            for f in &files {
+                match load_model(f) {
+                    Ok(m) => {
+                        super::warn_all(&m.warnings, quiet);
+                        if !quiet {
+                            eprintln!(
+                                "ok: {}: {} ({} {}), {} competencies, {} grades",
+                                f.display(),
+                                m.model.name,
+                                m.model.id,
+                                m.model.version,
+                                m.model.competencies.len(),
+                                m.model.grades.len()
+                            );
+                        }
+                    }
+                    Err(e) => errors.extend(e.lines()),
+                }
+            }
+            if errors.is_empty() {
+                Ok(())
+            } else {
+                Err(KsaError::Invalid(errors))
+            }
+        }
+        ModelCommand::Show { file, format, lang } => {
+            let m = load_model(&file)?;
+            super::warn_all(&m.warnings, quiet);
+            let lang = parse_lang(lang.as_deref(), m.model.language)?;
+            let text = match format {
+                ShowFormat::Table => model_tree::render(&m.model, lang),
+                ShowFormat::Json => {
+                    let mut s = serde_json::to_string_pretty(&m.model)
+                        .map_err(|e| KsaError::Other(e.to_string()))?;
+                    s.push('\n');
+                    s
+                }
+            };
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|_| out.flush())
+                .map_err(|e| KsaError::io("<stdout>", e))
+        }
+    }
+}
+
+/// `--lang`: `zh` or `en`, defaulting to the model's language.
+pub fn parse_lang(lang: Option<&str>, default: Language) -> Result<Language> {
+    match lang {
+        None => Ok(default),
+        Some(l) => Language::parse(l.trim()).ok_or_else(|| {
+            KsaError::invalid(format!(
+                "--lang: \"{l}\" is not a supported language (zh or en)"
+            ))
+        }),
+    }
+}

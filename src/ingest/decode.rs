@@ -1,0 +1,249 @@
+//! Turning an evaluation file's bytes into a UTF-8 stream (evaluations.md,
+//! "Files"): a byte-order mark decides first (UTF-8, UTF-16LE, UTF-16BE);
+//! otherwise a file that is valid UTF-8 throughout is UTF-8; otherwise it is
+//! GB18030, the superset of GBK and GB2312 that Excel on Chinese Windows
+//! writes. Decoding is strict: a byte sequence that is not valid in the
+//! chosen encoding is a file-level error, never a silent U+FFFD.
+
+use crate::error::{KsaError, Result};
+use encoding_rs::{Encoding, GB18030, UTF_8};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+const BUF: usize = 1 << 20;
+
+/// An opened evaluation file: a UTF-8 byte stream and what was detected.
+pub struct Decoded {
+    pub reader: Box<dyn BufRead>,
+    pub encoding: &'static Encoding,
+}
+
+/// Opens `path` and returns a UTF-8 stream of its text (without any BOM).
+/// `forced` is `--encoding`.
+pub fn open_utf8(path: &Path, label: &str, forced: Option<&'static Encoding>) -> Result<Decoded> {
+    let mut file = File::open(path).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => KsaError::invalid(format!("{label}: file not found")),
+        _ => KsaError::invalid(format!("{label}: cannot open: {e}")),
+    })?;
+    let len = file
+        .metadata()
+        .map_err(|e| KsaError::invalid(format!("{label}: cannot read: {e}")))?
+        .len();
+    if len == 0 {
+        return Err(KsaError::invalid(format!(
+            "{label}: the file is empty (0 bytes); an evaluation file needs at least a header row"
+        )));
+    }
+    let read_err = |e: io::Error| KsaError::invalid(format!("{label}: cannot read: {e}"));
+
+    let mut head = [0u8; 3];
+    let n = read_up_to(&mut file, &mut head).map_err(read_err)?;
+    let bom = Encoding::for_bom(&head[..n]);
+    file.seek(SeekFrom::Start(0)).map_err(read_err)?;
+
+    let encoding = match (forced, bom) {
+        (Some(enc), _) => enc,
+        (None, Some((enc, _))) => enc,
+        (None, None) => {
+            if is_valid_utf8(&mut file).map_err(read_err)? {
+                UTF_8
+            } else {
+                GB18030
+            }
+        }
+    };
+    file.seek(SeekFrom::Start(0)).map_err(read_err)?;
+
+    let reader: Box<dyn BufRead> = if encoding == UTF_8 {
+        // Valid UTF-8 is passed through untouched, the fast path for large
+        // files; only a leading BOM is dropped.
+        let mut r = BufReader::with_capacity(BUF, file);
+        if bom.map(|(e, _)| e) == Some(UTF_8) {
+            r.consume_bom();
+        }
+        if forced.is_some() {
+            // Detection did not check it, so check as we go.
+            Box::new(BufReader::with_capacity(
+                BUF,
+                StrictDecoder::new(r, UTF_8, label),
+            ))
+        } else {
+            Box::new(r)
+        }
+    } else {
+        Box::new(BufReader::with_capacity(
+            BUF,
+            StrictDecoder::new(BufReader::with_capacity(BUF, file), encoding, label),
+        ))
+    };
+    Ok(Decoded { reader, encoding })
+}
+
+trait ConsumeBom {
+    fn consume_bom(&mut self);
+}
+
+impl<R: Read> ConsumeBom for BufReader<R> {
+    fn consume_bom(&mut self) {
+        if let Ok(buf) = self.fill_buf() {
+            if buf.starts_with(b"\xEF\xBB\xBF") {
+                self.consume(3);
+            }
+        }
+    }
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Whether the whole stream is valid UTF-8, read in chunks so a large file
+/// never sits in memory. A character split across chunks is carried over.
+fn is_valid_utf8(r: &mut impl Read) -> io::Result<bool> {
+    let mut buf = vec![0u8; BUF + 4];
+    let mut carry = 0usize;
+    loop {
+        let n = read_up_to(r, &mut buf[carry..carry + BUF])?;
+        let end = carry + n;
+        if n == 0 {
+            return Ok(carry == 0);
+        }
+        match std::str::from_utf8(&buf[..end]) {
+            Ok(_) => carry = 0,
+            Err(e) if e.error_len().is_none() => {
+                // An incomplete character at the end of the chunk.
+                let valid = e.valid_up_to();
+                buf.copy_within(valid..end, 0);
+                carry = end - valid;
+            }
+            Err(_) => return Ok(false),
+        }
+    }
+}
+
+/// A `Read` adapter that decodes `encoding` to UTF-8 and fails with
+/// `InvalidData` on the first malformed sequence.
+pub struct StrictDecoder<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    encoding: &'static Encoding,
+    label: String,
+    input: Vec<u8>,
+    in_start: usize,
+    in_end: usize,
+    output: Vec<u8>,
+    out_start: usize,
+    out_end: usize,
+    consumed: u64,
+    eof: bool,
+    done: bool,
+}
+
+impl<R: Read> StrictDecoder<R> {
+    pub fn new(inner: R, encoding: &'static Encoding, label: &str) -> Self {
+        StrictDecoder {
+            inner,
+            decoder: encoding.new_decoder_with_bom_removal(),
+            encoding,
+            label: label.to_string(),
+            input: vec![0; BUF],
+            in_start: 0,
+            in_end: 0,
+            output: vec![0; BUF * 3 + 16],
+            out_start: 0,
+            out_end: 0,
+            consumed: 0,
+            eof: false,
+            done: false,
+        }
+    }
+
+    fn refill(&mut self) -> io::Result<()> {
+        while self.out_start == self.out_end && !self.done {
+            if self.in_start == self.in_end && !self.eof {
+                let n = loop {
+                    match self.inner.read(&mut self.input) {
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        r => break r?,
+                    }
+                };
+                self.in_start = 0;
+                self.in_end = n;
+                self.eof = n == 0;
+            }
+            let last = self.eof;
+            let (result, read, written) = self.decoder.decode_to_utf8_without_replacement(
+                &self.input[self.in_start..self.in_end],
+                &mut self.output,
+                last,
+            );
+            self.in_start += read;
+            self.consumed += read as u64;
+            self.out_start = 0;
+            self.out_end = written;
+            match result {
+                encoding_rs::DecoderResult::InputEmpty => {
+                    if last {
+                        self.done = true;
+                    }
+                }
+                encoding_rs::DecoderResult::OutputFull => {}
+                encoding_rs::DecoderResult::Malformed(bad, _) => {
+                    let at = self.consumed.saturating_sub(bad as u64);
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidData,
+                        format!(
+                            "{}: the file is neither valid UTF-8 nor valid {} (bad bytes at byte offset {at}); re-save it as UTF-8 or name its encoding with --encoding",
+                            self.label,
+                            self.encoding.name()
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for StrictDecoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.refill()?;
+        let n = (self.out_end - self.out_start).min(buf.len());
+        buf[..n].copy_from_slice(&self.output[self.out_start..self.out_start + n]);
+        self.out_start += n;
+        Ok(n)
+    }
+}
+
+/// The delimiter of a file whose first bytes are `head` (decoded text): `,`
+/// unless the header line holds tabs and no commas (evaluations.md).
+pub fn sniff_delimiter(head: &[u8]) -> u8 {
+    let first_line = head
+        .split(|&b| b == b'\n')
+        .find(|l| !l.iter().all(|&b| b == b'\r' || b == b' '))
+        .unwrap_or(&[]);
+    if first_line.contains(&b'\t') && !first_line.contains(&b',') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// `--encoding NAME`: any WHATWG label (`gbk`, `gb18030`, `utf-16le`, ...).
+pub fn encoding_for_label(name: &str) -> Result<&'static Encoding> {
+    Encoding::for_label(name.trim().as_bytes()).ok_or_else(|| {
+        KsaError::invalid(format!(
+            "--encoding: unknown encoding \"{name}\" (try utf-8, gbk, gb18030, utf-16le, utf-16be)"
+        ))
+    })
+}

@@ -1,0 +1,93 @@
+//! The rejects file of `--skip-invalid` (evaluations.md): every rejected row
+//! with its original fields plus `source_file`, `line` and `reason`. Written
+//! to a temporary file beside the target and renamed into place at the end,
+//! so a run that fails later leaves no half-written rejects behind.
+
+use crate::error::{KsaError, Result};
+use csv::ByteRecord;
+use std::path::PathBuf;
+
+pub(super) struct Rejects {
+    path: PathBuf,
+    writer: Option<csv::Writer<tempfile::NamedTempFile>>,
+}
+
+impl Rejects {
+    pub fn new(path: Option<PathBuf>) -> Rejects {
+        Rejects {
+            path: path.unwrap_or_else(|| PathBuf::from("rejects.csv")),
+            writer: None,
+        }
+    }
+
+    fn open(&mut self, header: &[&[u8]]) -> Result<&mut csv::Writer<tempfile::NamedTempFile>> {
+        if self.writer.is_none() {
+            let dir = match self.path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let tmp = tempfile::Builder::new()
+                .prefix(".ksa-rejects-")
+                .tempfile_in(&dir)
+                .map_err(|e| KsaError::io(&self.path, e))?;
+            let mut w = csv::WriterBuilder::new()
+                .flexible(true)
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_writer(tmp);
+            let mut h = ByteRecord::new();
+            for f in header {
+                h.push_field(f);
+            }
+            h.push_field(b"source_file");
+            h.push_field(b"line");
+            h.push_field(b"reason");
+            w.write_byte_record(&h)
+                .map_err(|e| KsaError::io(&self.path, e.into()))?;
+            self.writer = Some(w);
+        }
+        Ok(self.writer.as_mut().unwrap())
+    }
+
+    /// Writes one rejected row. The first rejected row's file gives the header.
+    pub fn write(
+        &mut self,
+        header: &[String],
+        record: &ByteRecord,
+        source: &str,
+        line: u64,
+        reason: &str,
+    ) -> Result<()> {
+        let path = self.path.clone();
+        let h: Vec<&[u8]> = header.iter().map(|s| s.as_bytes()).collect();
+        let w = self.open(&h)?;
+        // The original fields, less the `\r` a CRLF line leaves on the last.
+        let mut out = ByteRecord::new();
+        let n = record.len();
+        for (i, f) in record.iter().enumerate() {
+            out.push_field(if i + 1 == n {
+                f.strip_suffix(b"\r").unwrap_or(f)
+            } else {
+                f
+            });
+        }
+        out.push_field(source.as_bytes());
+        out.push_field(line.to_string().as_bytes());
+        out.push_field(reason.as_bytes());
+        w.write_byte_record(&out)
+            .map_err(|e| KsaError::io(&path, e.into()))
+    }
+
+    /// Puts the rejects file in place. With no rejected row it still writes
+    /// a header-only file, so a stale rejects file from an earlier run never
+    /// suggests rows were lost.
+    pub fn finish(mut self) -> Result<()> {
+        self.open(&[])?;
+        let w = self.writer.take().unwrap();
+        let tmp = w
+            .into_inner()
+            .map_err(|e| KsaError::io(&self.path, std::io::Error::other(e.to_string())))?;
+        tmp.persist(&self.path)
+            .map_err(|e| KsaError::io(&self.path, e.error))?;
+        Ok(())
+    }
+}

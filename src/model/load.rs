@@ -1,0 +1,776 @@
+//! Reading and validating a model file (model.md, "Validation").
+//!
+//! Two layers: serde reads the file into `Raw*` structs that keep the source
+//! span of everything validation may complain about (so messages can give a
+//! line), with `deny_unknown_fields` so a typo is never ignored; then
+//! `validate` checks every rule, collecting all errors rather than stopping at
+//! the first, and builds the normalised `Model`.
+
+use super::*;
+use crate::error::{KsaError, Result};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use toml::Spanned;
+
+/// A validated model together with the warnings its check produced.
+#[derive(Debug, Clone)]
+pub struct LoadedModel {
+    pub model: Model,
+    pub warnings: Vec<String>,
+}
+
+/// Reads and validates a model file. Errors name the file (as the user gave
+/// it), the key or id, and the line when the parser gives one.
+pub fn load_model(path: &Path) -> Result<LoadedModel> {
+    let label = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            KsaError::invalid(format!("{label}: model file not found"))
+        } else {
+            KsaError::invalid(format!("{label}: cannot read the model file: {e}"))
+        }
+    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| KsaError::invalid(format!("{label}: a model file must be UTF-8 text")))?;
+    // Editors on Windows may save UTF-8 with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    load_model_str(text, &label)
+}
+
+/// Reads and validates model text; `label` names it in messages.
+pub fn load_model_str(text: &str, label: &str) -> Result<LoadedModel> {
+    let at = |span: Option<std::ops::Range<usize>>| match span {
+        Some(s) => format!("{label}:{}", line_of(text, s.start)),
+        None => label.to_string(),
+    };
+
+    // Syntax first, then the schema on its own (model.md: a missing or
+    // unsupported schema is reported by itself, naming the supported version),
+    // so that a file of another schema is not buried in unknown-key errors.
+    let table: toml::Table = toml::from_str(text).map_err(|e| {
+        KsaError::invalid(format!(
+            "{}: TOML syntax: {}",
+            at(e.span()),
+            one_line(e.message())
+        ))
+    })?;
+    match table.get("schema") {
+        None => {
+            return Err(KsaError::invalid(format!(
+                "{label}: missing key `schema`; this version of ksa reads schema {SCHEMA_VERSION}"
+            )))
+        }
+        Some(toml::Value::Integer(SCHEMA_VERSION)) => {}
+        Some(other) => {
+            return Err(KsaError::invalid(format!(
+                "{label}: key `schema`: unsupported schema {other}; this version of ksa reads schema {SCHEMA_VERSION}"
+            )))
+        }
+    }
+
+    let raw: RawModel = toml::from_str(text)
+        .map_err(|e| KsaError::invalid(format!("{}: {}", at(e.span()), one_line(e.message()))))?;
+    let mut v = Validator {
+        text,
+        label,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let model = v.validate(raw);
+    if v.errors.is_empty() {
+        Ok(LoadedModel {
+            model,
+            warnings: v.warnings,
+        })
+    } else {
+        Err(KsaError::Invalid(v.errors))
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+// ---------------------------------------------------------------- raw layer
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    #[allow(dead_code)] // checked above, before the typed read
+    schema: i64,
+    id: Spanned<String>,
+    name: String,
+    version: String,
+    description: Option<String>,
+    language: Option<Spanned<String>>,
+    scale: RawScale,
+    grades: Spanned<Vec<RawGrade>>,
+    raters: Spanned<Vec<RawRater>>,
+    categories: Spanned<Vec<RawCategory>>,
+    competencies: Spanned<Vec<RawCompetency>>,
+    #[serde(default)]
+    weightings: Vec<RawWeighting>,
+    placement: Option<RawPlacement>,
+    #[serde(default)]
+    duties: Vec<RawDuty>,
+    #[serde(default)]
+    training: Vec<RawCourse>,
+}
+
+type SpannedMap<V> = BTreeMap<Spanned<String>, V>;
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScale {
+    min: Spanned<i64>,
+    max: Spanned<i64>,
+    labels: Option<SpannedMap<String>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGrade {
+    id: Spanned<String>,
+    name: String,
+    description: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRater {
+    id: Spanned<String>,
+    name: String,
+    weight: Spanned<f64>,
+    min_count: Option<Spanned<i64>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategory {
+    id: Spanned<String>,
+    name: String,
+    weight: Option<Spanned<f64>>,
+    description: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCompetency {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    category: Spanned<String>,
+    group: Option<String>,
+    description: Option<String>,
+    weight: Option<Spanned<f64>>,
+    trainable: Option<bool>,
+    critical: Option<bool>,
+    required: Option<SpannedMap<Spanned<f64>>>,
+    indicators: Option<SpannedMap<String>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWeighting {
+    // model.md lists no required keys for weightings, but one without an id
+    // could never be chosen with `--weighting`, so the id is required.
+    id: Spanned<String>,
+    name: Option<String>,
+    #[serde(default)]
+    categories: SpannedMap<Spanned<f64>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlacement {
+    tolerance: Option<Spanned<f64>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDuty {
+    id: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    tasks: Vec<String>,
+    #[serde(default)]
+    competencies: Vec<Spanned<String>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCourse {
+    id: Spanned<String>,
+    name: String,
+    competencies: Vec<Spanned<String>>,
+    gain: Option<Spanned<f64>>,
+    up_to: Option<Spanned<f64>>,
+    hours: Option<Spanned<f64>>,
+    cost: Option<Spanned<f64>>,
+    description: Option<String>,
+}
+
+// ---------------------------------------------------------------- validation
+
+struct Validator<'a> {
+    text: &'a str,
+    label: &'a str,
+    errors: Vec<String>,
+    warnings: Vec<String>,
+}
+
+impl Validator<'_> {
+    fn at(&self, span: std::ops::Range<usize>) -> String {
+        format!("{}:{}", self.label, line_of(self.text, span.start))
+    }
+
+    fn error<T>(&mut self, s: &Spanned<T>, msg: impl AsRef<str>) {
+        let m = format!("{}: {}", self.at(s.span()), msg.as_ref());
+        self.errors.push(m);
+    }
+
+    fn warn<T>(&mut self, s: &Spanned<T>, msg: impl AsRef<str>) {
+        let m = format!("{}: {}", self.at(s.span()), msg.as_ref());
+        self.warnings.push(m);
+    }
+
+    /// A number that must be finite and at least `min` (or above it when
+    /// `strict`). Returns the value (or `min` after an error, to go on).
+    fn number(&mut self, s: &Spanned<f64>, what: &str, min: f64, strict: bool) -> f64 {
+        let v = *s.get_ref();
+        let ok = v.is_finite() && if strict { v > min } else { v >= min };
+        if !ok {
+            let rule = if strict { "greater than" } else { "at least" };
+            self.error(
+                s,
+                format!("{what} is {v}; it must be a number {rule} {min}"),
+            );
+        }
+        v
+    }
+
+    fn non_empty_id(&mut self, id: &Spanned<String>, what: &str) {
+        if id.get_ref().trim().is_empty() {
+            self.error(id, format!("{what} `id` is empty"));
+        }
+    }
+
+    /// A level key of `labels`/`indicators`: a whole number in [min, max].
+    fn level_key(&mut self, key: &Spanned<String>, what: &str, min: i64, max: i64) -> Option<i64> {
+        let k = key.get_ref().trim();
+        match k.parse::<i64>() {
+            Ok(l) if (min..=max).contains(&l) => Some(l),
+            _ => {
+                self.error(
+                    key,
+                    format!(
+                        "{what}: level \"{k}\" is not a whole number in the scale [{min}, {max}]"
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn validate(&mut self, raw: RawModel) -> Model {
+        // ---- top level
+        let id_ok = !raw.id.get_ref().is_empty()
+            && raw
+                .id
+                .get_ref()
+                .bytes()
+                .all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-'));
+        if !id_ok {
+            self.error(
+                &raw.id,
+                format!(
+                    "model `id` \"{}\" must match [a-z0-9._-]+",
+                    raw.id.get_ref()
+                ),
+            );
+        }
+        let language = match &raw.language {
+            None => Language::En,
+            Some(l) => Language::parse(l.get_ref()).unwrap_or_else(|| {
+                self.error(
+                    l,
+                    format!("`language` \"{}\" must be \"zh\" or \"en\"", l.get_ref()),
+                );
+                Language::En
+            }),
+        };
+
+        // ---- scale
+        let (smin, smax) = (*raw.scale.min.get_ref(), *raw.scale.max.get_ref());
+        if smin >= smax {
+            self.error(
+                &raw.scale.min,
+                format!("scale: `min` ({smin}) must be less than `max` ({smax})"),
+            );
+        }
+        let mut labels = BTreeMap::new();
+        for (k, text) in raw.scale.labels.iter().flatten() {
+            if let Some(l) = self.level_key(k, "scale.labels", smin, smax) {
+                labels.insert(l, text.clone());
+            }
+        }
+        let scale = Scale {
+            min: smin,
+            max: smax,
+            labels,
+        };
+
+        // ---- grades
+        if raw.grades.get_ref().is_empty() {
+            self.error(
+                &raw.grades,
+                "`grades` is empty; a model needs at least one grade",
+            );
+        }
+        let mut seen = HashSet::new();
+        let mut grades = Vec::new();
+        for g in raw.grades.get_ref() {
+            self.non_empty_id(&g.id, "grade");
+            if !seen.insert(g.id.get_ref().clone()) {
+                self.error(&g.id, format!("duplicate grade id \"{}\"", g.id.get_ref()));
+            }
+            grades.push(Grade {
+                id: g.id.get_ref().clone(),
+                name: g.name.clone(),
+                description: g.description.clone(),
+            });
+        }
+        let grade_index: HashMap<&str, usize> = grades
+            .iter()
+            .enumerate()
+            .rev() // so the first of duplicates wins
+            .map(|(i, g)| (g.id.as_str(), i))
+            .collect();
+
+        // ---- raters
+        if raw.raters.get_ref().is_empty() {
+            self.error(
+                &raw.raters,
+                "`raters` is empty; a model needs at least one rater group",
+            );
+        }
+        let mut seen = HashSet::new();
+        let mut raters = Vec::new();
+        for r in raw.raters.get_ref() {
+            self.non_empty_id(&r.id, "rater group");
+            if !seen.insert(r.id.get_ref().clone()) {
+                self.error(
+                    &r.id,
+                    format!("duplicate rater group id \"{}\"", r.id.get_ref()),
+                );
+            }
+            let what = format!("rater group \"{}\": `weight`", r.id.get_ref());
+            let weight = self.number(&r.weight, &what, 0.0, false);
+            let min_count = match &r.min_count {
+                None => 1,
+                Some(m) if *m.get_ref() >= 1 && *m.get_ref() <= u32::MAX as i64 => {
+                    *m.get_ref() as u32
+                }
+                Some(m) => {
+                    self.error(
+                        m,
+                        format!(
+                            "rater group \"{}\": `min_count` is {}; it must be at least 1",
+                            r.id.get_ref(),
+                            m.get_ref()
+                        ),
+                    );
+                    1
+                }
+            };
+            raters.push(RaterGroup {
+                id: r.id.get_ref().clone(),
+                name: r.name.clone(),
+                weight,
+                min_count,
+            });
+        }
+
+        // ---- categories (ids share one namespace with competencies)
+        if raw.categories.get_ref().is_empty() {
+            self.error(
+                &raw.categories,
+                "`categories` is empty; a model needs at least one category",
+            );
+        }
+        let mut node_ids = HashSet::new();
+        let mut categories = Vec::new();
+        for c in raw.categories.get_ref() {
+            self.non_empty_id(&c.id, "category");
+            if !node_ids.insert(c.id.get_ref().clone()) {
+                self.error(
+                    &c.id,
+                    format!("duplicate category id \"{}\"", c.id.get_ref()),
+                );
+            }
+            let weight = match &c.weight {
+                None => 1.0,
+                Some(w) => {
+                    let what = format!("category \"{}\": `weight`", c.id.get_ref());
+                    self.number(w, &what, 0.0, false)
+                }
+            };
+            categories.push(Category {
+                id: c.id.get_ref().clone(),
+                name: c.name.clone(),
+                weight,
+                description: c.description.clone(),
+            });
+        }
+        if !categories.is_empty() && categories.iter().all(|c| c.weight == 0.0) {
+            self.error(
+                &raw.categories,
+                "every category has weight 0; at least one must be positive",
+            );
+        }
+        let category_index: HashMap<&str, usize> = categories
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+
+        // ---- competencies
+        if raw.competencies.get_ref().is_empty() {
+            self.error(
+                &raw.competencies,
+                "`competencies` is empty; a model needs at least one competency",
+            );
+        }
+        let mut names = HashSet::new();
+        let mut competencies = Vec::new();
+        for c in raw.competencies.get_ref() {
+            let cid = c.id.get_ref().clone();
+            self.non_empty_id(&c.id, "competency");
+            if !node_ids.insert(cid.clone()) {
+                let kind = if category_index.contains_key(cid.as_str()) {
+                    "competency id \"{}\" is already a category id"
+                } else {
+                    "duplicate competency id \"{}\""
+                };
+                self.error(&c.id, kind.replace("{}", &cid));
+            }
+            if !names.insert(c.name.get_ref().clone()) {
+                self.error(
+                    &c.name,
+                    format!(
+                        "competency \"{cid}\": duplicate competency name \"{}\"",
+                        c.name.get_ref()
+                    ),
+                );
+            }
+            let cat = match category_index.get(c.category.get_ref().as_str()) {
+                Some(&i) => i,
+                None => {
+                    self.error(
+                        &c.category,
+                        format!(
+                            "competency \"{cid}\": category \"{}\" does not exist",
+                            c.category.get_ref()
+                        ),
+                    );
+                    0
+                }
+            };
+            let weight = match &c.weight {
+                None => 1.0,
+                Some(w) => self.number(w, &format!("competency \"{cid}\": `weight`"), 0.0, true),
+            };
+            let mut required = BTreeMap::new();
+            let mut required_by_grade = vec![None; grades.len()];
+            for (g, level) in c.required.iter().flatten() {
+                let lv = *level.get_ref();
+                match grade_index.get(g.get_ref().as_str()) {
+                    None => self.error(
+                        g,
+                        format!(
+                            "competency \"{cid}\": requirement for unknown grade \"{}\"",
+                            g.get_ref()
+                        ),
+                    ),
+                    Some(&gi) => {
+                        if !(lv.is_finite() && lv > smin as f64 && lv <= smax as f64) {
+                            self.error(
+                                level,
+                                format!(
+                                    "competency \"{cid}\": requirement {lv} at grade \"{}\" is outside ({smin}, {smax}]; a requirement equal to the scale minimum means nothing",
+                                    g.get_ref()
+                                ),
+                            );
+                        }
+                        required_by_grade[gi] = Some(lv);
+                    }
+                }
+                required.insert(g.get_ref().clone(), lv);
+            }
+            let mut indicators = BTreeMap::new();
+            for (k, text) in c.indicators.iter().flatten() {
+                if let Some(l) =
+                    self.level_key(k, &format!("competency \"{cid}\": indicators"), smin, smax)
+                {
+                    indicators.insert(l, text.clone());
+                }
+            }
+            competencies.push(Competency {
+                id: cid,
+                name: c.name.get_ref().clone(),
+                category: c.category.get_ref().clone(),
+                group: c.group.clone(),
+                description: c.description.clone(),
+                weight,
+                trainable: c.trainable.unwrap_or(true),
+                critical: c.critical.unwrap_or(false),
+                required,
+                indicators,
+                category_index: cat,
+                required_by_grade,
+            });
+        }
+        let competency_index: HashMap<&str, usize> = competencies
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+
+        // ---- weightings
+        let mut seen = HashSet::new();
+        let mut weightings = Vec::new();
+        for w in &raw.weightings {
+            let wid = w.id.get_ref().clone();
+            self.non_empty_id(&w.id, "weighting");
+            if !seen.insert(wid.clone()) {
+                self.error(&w.id, format!("duplicate weighting id \"{wid}\""));
+            }
+            let mut cats = BTreeMap::new();
+            for (k, val) in &w.categories {
+                if !category_index.contains_key(k.get_ref().as_str()) {
+                    self.error(
+                        k,
+                        format!(
+                            "weighting \"{wid}\": category \"{}\" does not exist",
+                            k.get_ref()
+                        ),
+                    );
+                }
+                let what = format!(
+                    "weighting \"{wid}\": weight of category \"{}\"",
+                    k.get_ref()
+                );
+                let v = self.number(val, &what, 0.0, false);
+                cats.insert(k.get_ref().clone(), v);
+            }
+            let effective_all_zero = categories
+                .iter()
+                .all(|c| cats.get(&c.id).copied().unwrap_or(c.weight) == 0.0);
+            if !categories.is_empty() && effective_all_zero {
+                self.error(
+                    &w.id,
+                    format!("weighting \"{wid}\": every category's effective weight is 0; at least one must be positive"),
+                );
+            }
+            weightings.push(Weighting {
+                id: wid,
+                name: w.name.clone(),
+                categories: cats,
+            });
+        }
+
+        // ---- placement
+        let tolerance = match raw.placement.as_ref().and_then(|p| p.tolerance.as_ref()) {
+            None => 0.0,
+            Some(t) => self.number(t, "placement: `tolerance`", 0.0, false),
+        };
+
+        // ---- duties
+        let mut seen = HashSet::new();
+        let mut duties = Vec::new();
+        for d in &raw.duties {
+            let did = d.id.get_ref().clone();
+            self.non_empty_id(&d.id, "duty");
+            if !seen.insert(did.clone()) {
+                self.error(&d.id, format!("duplicate duty id \"{did}\""));
+            }
+            for c in &d.competencies {
+                if !competency_index.contains_key(c.get_ref().as_str()) {
+                    self.error(
+                        c,
+                        format!(
+                            "duty \"{did}\": competency \"{}\" does not exist",
+                            c.get_ref()
+                        ),
+                    );
+                }
+            }
+            duties.push(Duty {
+                id: did,
+                name: d.name.clone(),
+                tasks: d.tasks.clone(),
+                competencies: d.competencies.iter().map(|c| c.get_ref().clone()).collect(),
+            });
+        }
+
+        // ---- training
+        let mut seen = HashSet::new();
+        let mut training = Vec::new();
+        for t in &raw.training {
+            let tid = t.id.get_ref().clone();
+            self.non_empty_id(&t.id, "training course");
+            if !seen.insert(tid.clone()) {
+                self.error(&t.id, format!("duplicate training course id \"{tid}\""));
+            }
+            let mut indices = Vec::new();
+            for c in &t.competencies {
+                match competency_index.get(c.get_ref().as_str()) {
+                    Some(&i) => indices.push(i),
+                    None => self.error(
+                        c,
+                        format!(
+                            "training course \"{tid}\": competency \"{}\" does not exist",
+                            c.get_ref()
+                        ),
+                    ),
+                }
+            }
+            let gain = match &t.gain {
+                None => 1.0,
+                Some(g) => self.number(g, &format!("training course \"{tid}\": `gain`"), 0.0, true),
+            };
+            let up_to = match &t.up_to {
+                None => smax as f64,
+                Some(u) => {
+                    let v = *u.get_ref();
+                    if !v.is_finite() {
+                        self.error(
+                            u,
+                            format!("training course \"{tid}\": `up_to` is not a finite number"),
+                        );
+                    } else if v <= smin as f64 || v > smax as f64 {
+                        self.warn(
+                            u,
+                            format!("training course \"{tid}\": `up_to` {v} lies outside the scale ({smin}, {smax}]"),
+                        );
+                    }
+                    v
+                }
+            };
+            let hours = match &t.hours {
+                None => 0.0,
+                Some(h) => self.number(
+                    h,
+                    &format!("training course \"{tid}\": `hours`"),
+                    0.0,
+                    false,
+                ),
+            };
+            let cost = match &t.cost {
+                None => 0.0,
+                Some(c) => {
+                    self.number(c, &format!("training course \"{tid}\": `cost`"), 0.0, false)
+                }
+            };
+            training.push(Course {
+                id: tid,
+                name: t.name.clone(),
+                competencies: t.competencies.iter().map(|c| c.get_ref().clone()).collect(),
+                gain,
+                up_to,
+                hours,
+                cost,
+                description: t.description.clone(),
+                competency_indices: indices,
+            });
+        }
+
+        // ---- warnings (model.md): only when the model is otherwise valid
+        if self.errors.is_empty() {
+            for (c, rc) in competencies.iter().zip(raw.competencies.get_ref()) {
+                let span_of = |gid: &str| {
+                    rc.required
+                        .iter()
+                        .flatten()
+                        .find(|(k, _)| k.get_ref() == gid)
+                        .map(|(_, v)| v.span())
+                        .unwrap_or_else(|| rc.id.span())
+                };
+                for gi in 1..grades.len() {
+                    if let (Some(a), Some(b)) =
+                        (c.required_by_grade[gi - 1], c.required_by_grade[gi])
+                    {
+                        if b < a {
+                            let span = span_of(&grades[gi].id);
+                            let m = format!(
+                                "{}: competency \"{}\" ({}): the requirement falls as the grade rises: {} at \"{}\" but {} at \"{}\"",
+                                self.at(span),
+                                c.id,
+                                c.name,
+                                fmt_level(a),
+                                grades[gi - 1].id,
+                                fmt_level(b),
+                                grades[gi].id
+                            );
+                            self.warnings.push(m);
+                        }
+                    }
+                }
+                if c.required_by_grade.iter().all(Option::is_none) {
+                    self.warn(
+                        &rc.id,
+                        format!(
+                            "competency \"{}\" ({}) is required at no grade",
+                            c.id, c.name
+                        ),
+                    );
+                }
+            }
+            for (ci, (c, rc)) in competencies
+                .iter()
+                .zip(raw.competencies.get_ref())
+                .enumerate()
+            {
+                let has_requirement = c.required_by_grade.iter().any(Option::is_some);
+                let covered = training.iter().any(|t| t.competency_indices.contains(&ci));
+                if c.trainable && has_requirement && !covered {
+                    self.warn(
+                        &rc.id,
+                        format!(
+                            "competency \"{}\" ({}) is trainable and required, but no course in the training catalogue covers it",
+                            c.id, c.name
+                        ),
+                    );
+                }
+            }
+        }
+
+        Model {
+            schema: SCHEMA_VERSION,
+            id: raw.id.into_inner(),
+            name: raw.name,
+            version: raw.version,
+            description: raw.description,
+            language,
+            scale,
+            grades,
+            raters,
+            categories,
+            competencies,
+            weightings,
+            placement: Placement { tolerance },
+            duties,
+            training,
+        }
+    }
+}

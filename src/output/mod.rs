@@ -1,0 +1,196 @@
+//! Writing tabular results as CSV, JSON or an aligned terminal table
+//! (scoring.md §7). Producers emit rows one at a time into a `Sink`, so a
+//! whole bank's results stream out without being held in memory (only the
+//! terminal table, meant for people, buffers to align its columns).
+
+pub mod dest;
+pub mod model_tree;
+pub mod tables;
+pub mod text;
+
+use crate::score::round::format_rounded;
+use std::io::{self, Write};
+
+/// One cell of an output row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    Text(&'a str),
+    /// An undefined value: empty in CSV, `null` in JSON.
+    Missing,
+    /// A number written rounded to the given decimals in CSV and tables,
+    /// unrounded in JSON; `None` is undefined.
+    Num(Option<f64>, usize),
+    Int(u64),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Json,
+    Table,
+}
+
+pub trait Sink {
+    fn row(&mut self, values: &[Value]) -> io::Result<()>;
+    fn finish(self: Box<Self>) -> io::Result<()>;
+}
+
+/// Opens a sink of the given format. `meta` is the model id and version,
+/// which JSON carries at its top level (scoring.md, edge cases).
+pub fn sink<'w>(
+    format: Format,
+    columns: Vec<String>,
+    out: Box<dyn Write + 'w>,
+    bom: bool,
+    meta: (&str, &str),
+) -> io::Result<Box<dyn Sink + 'w>> {
+    Ok(match format {
+        Format::Csv => Box::new(CsvSink::new(columns, out, bom)?),
+        Format::Json => Box::new(JsonSink::new(columns, out, meta)?),
+        Format::Table => Box::new(TableSink {
+            columns,
+            rows: Vec::new(),
+            out,
+        }),
+    })
+}
+
+/// Text as CSV must carry it: a cell that begins with `=`, `+`, `-` or `@`
+/// gets a leading `'` so a spreadsheet never runs it as a formula.
+pub fn defuse_formula(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
+fn plain(v: &Value) -> String {
+    match v {
+        Value::Text(s) => s.to_string(),
+        Value::Missing | Value::Num(None, _) => String::new(),
+        Value::Num(Some(x), d) => format_rounded(*x, *d),
+        Value::Int(i) => i.to_string(),
+        Value::Bool(b) => b.to_string(),
+    }
+}
+
+struct CsvSink<'w> {
+    w: csv::Writer<Box<dyn Write + 'w>>,
+    buf: Vec<String>,
+}
+
+impl<'w> CsvSink<'w> {
+    fn new(columns: Vec<String>, mut out: Box<dyn Write + 'w>, bom: bool) -> io::Result<Self> {
+        if bom {
+            out.write_all(b"\xEF\xBB\xBF")?;
+        }
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .buffer_capacity(1 << 16)
+            .from_writer(out);
+        w.write_record(&columns).map_err(io::Error::from)?;
+        Ok(CsvSink { w, buf: Vec::new() })
+    }
+}
+
+impl Sink for CsvSink<'_> {
+    fn row(&mut self, values: &[Value]) -> io::Result<()> {
+        self.buf.clear();
+        for v in values {
+            self.buf.push(match v {
+                Value::Text(s) => defuse_formula(s).into_owned(),
+                other => plain(other),
+            });
+        }
+        self.w.write_record(&self.buf).map_err(io::Error::from)
+    }
+
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        let mut w = self.w;
+        w.flush()
+    }
+}
+
+struct JsonSink<'w> {
+    out: Box<dyn Write + 'w>,
+    columns: Vec<String>,
+    first: bool,
+}
+
+impl<'w> JsonSink<'w> {
+    fn new(
+        columns: Vec<String>,
+        mut out: Box<dyn Write + 'w>,
+        meta: (&str, &str),
+    ) -> io::Result<Self> {
+        write!(
+            out,
+            "{{\"model_id\":{},\"model_version\":{},\"rows\":[",
+            serde_json::to_string(meta.0)?,
+            serde_json::to_string(meta.1)?
+        )?;
+        Ok(JsonSink {
+            out,
+            columns,
+            first: true,
+        })
+    }
+}
+
+impl Sink for JsonSink<'_> {
+    fn row(&mut self, values: &[Value]) -> io::Result<()> {
+        let mut obj = serde_json::Map::with_capacity(values.len());
+        for (c, v) in self.columns.iter().zip(values) {
+            let j = match v {
+                Value::Text(s) => serde_json::Value::from(*s),
+                Value::Missing | Value::Num(None, _) => serde_json::Value::Null,
+                Value::Num(Some(x), _) => serde_json::Value::from(*x),
+                Value::Int(i) => serde_json::Value::from(*i),
+                Value::Bool(b) => serde_json::Value::from(*b),
+            };
+            obj.insert(c.clone(), j);
+        }
+        if !self.first {
+            self.out.write_all(b",")?;
+        }
+        self.first = false;
+        self.out.write_all(b"\n")?;
+        serde_json::to_writer(&mut self.out, &obj)?;
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        let mut out = self.out;
+        out.write_all(b"\n]}\n")?;
+        out.flush()
+    }
+}
+
+struct TableSink<'w> {
+    columns: Vec<String>,
+    rows: Vec<(Vec<String>, Vec<bool>)>,
+    out: Box<dyn Write + 'w>,
+}
+
+impl Sink for TableSink<'_> {
+    fn row(&mut self, values: &[Value]) -> io::Result<()> {
+        let cells = values.iter().map(plain).collect();
+        let numeric = values
+            .iter()
+            .map(|v| matches!(v, Value::Num(..) | Value::Int(_)))
+            .collect();
+        self.rows.push((cells, numeric));
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        let mut t = text::TextTable::new(self.columns.clone());
+        for (cells, numeric) in self.rows {
+            t.push(cells, numeric);
+        }
+        let mut out = self.out;
+        out.write_all(t.render().as_bytes())?;
+        out.flush()
+    }
+}

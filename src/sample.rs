@@ -1,0 +1,511 @@
+//! Deterministic sample data (`ksa sample`): staff rated by every rater
+//! group over several periods, and recruitment candidates rated by
+//! interviewers, in the long format that HR systems export.
+//!
+//! Plausible on purpose: a person's competencies correlate (one latent
+//! ability plus a per-competency deviation), senior staff score higher, people
+//! grow between periods and some are promoted, self-ratings are lenient, some
+//! people lack ratings from a group, a few cells are blank. The generator
+//! streams rows to disk, so it can make the 10-million-row benchmark files.
+//!
+//! The random numbers come from SplitMix64, written out here so that a seed
+//! gives the same files in every ksa version (a crate's generator may
+//! change its stream between releases).
+
+use crate::error::{KsaError, Result};
+use crate::model::{Language, Model};
+use crate::output::dest::AtomicFile;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct SampleSpec {
+    pub people: usize,
+    pub periods: usize,
+    pub seed: u64,
+    pub candidates: usize,
+    pub bom: bool,
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn uniform(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform integer in [0, n).
+    pub fn below(&mut self, n: usize) -> usize {
+        ((self.uniform() * n as f64) as usize).min(n.saturating_sub(1))
+    }
+
+    /// Standard normal (Box–Muller).
+    pub fn normal(&mut self) -> f64 {
+        let u1 = self.uniform().max(1e-300);
+        let u2 = self.uniform();
+        (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
+    }
+
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.uniform() < p
+    }
+
+    /// A generator for one purpose, independent of how many numbers other
+    /// purposes drew (so adding a column never reshuffles everything).
+    pub fn fork(&self, salt: u64) -> Rng {
+        let mut r = Rng(self.0 ^ salt.wrapping_mul(0x2545_F491_4F6C_DD1D));
+        r.next_u64();
+        r
+    }
+}
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "林", "罗", "高", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
+    "超", "秀英", "霞", "平", "刚", "桂英", "晓东", "婷", "欣怡", "子涵", "浩然", "宇轩", "思远",
+    "雨桐", "嘉怡", "俊杰", "佳琪", "文博", "一鸣", "晨曦", "梓萱", "建国", "海燕", "志强",
+];
+const EN_FIRST: &[&str] = &[
+    "Wei", "Fang", "Na", "Min", "Jing", "Li", "Qiang", "Lei", "Jun", "Yang", "Yong", "Yan", "Jie",
+    "Juan", "Tao", "Ming", "Chao", "Xia", "Ping", "Gang", "Ting", "Hao", "Yu", "Xin", "Jia",
+];
+const EN_LAST: &[&str] = &[
+    "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang", "Zhao", "Wu", "Zhou", "Xu", "Sun", "Ma",
+    "Zhu", "Hu", "Guo", "He", "Lin", "Luo", "Gao",
+];
+const UNITS_ZH: &[&str] = &["城东支行", "城西支行", "高新区支行", "滨江支行"];
+const UNITS_EN: &[&str] = &[
+    "East City Branch",
+    "West City Branch",
+    "Hi-Tech Zone Branch",
+    "Riverside Branch",
+];
+const COMMENTS_ZH: &[&str] = &[
+    "客户走访积极,需求挖掘到位",
+    "授信材料有遗漏,需加强与审批部门沟通",
+    "本期新增对公客户3户,表现突出",
+    "对新产品掌握不够,建议参加培训",
+    "团队协作好,乐于分享客户资源",
+    "抗压能力强,季末冲刺表现稳定",
+    "方案呈现清晰,\"一户一策\"落实较好",
+];
+const COMMENTS_EN: &[&str] = &[
+    "Visits clients actively; uncovers needs well",
+    "Credit files incomplete; should talk to the approval team earlier",
+    "Opened 3 new corporate accounts this period",
+    "Needs to learn the new products, recommend training",
+    "Good team player, shares client leads",
+    "Stays steady under quarter-end pressure",
+    "Clear proposals, \"one client, one plan\" applied well",
+];
+
+/// The role a rater group plays in a 360, from its id.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Role {
+    Supervisor,
+    Peer,
+    Customer,
+    SelfRating,
+    Interviewer,
+    Other,
+}
+
+fn role_of(id: &str, index: usize) -> Role {
+    let id = id.to_ascii_lowercase();
+    if id.contains("interview") {
+        Role::Interviewer
+    } else if id == "self" || id.contains("self") {
+        Role::SelfRating
+    } else if id.contains("peer") || id.contains("colleague") {
+        Role::Peer
+    } else if id.contains("customer") || id.contains("client") {
+        Role::Customer
+    } else if id.contains("super") || id.contains("manager") || id.contains("boss") || index == 0 {
+        Role::Supervisor
+    } else {
+        Role::Other
+    }
+}
+
+/// Period labels: `periods` half-years ending with 2026H1.
+pub fn period_labels(periods: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut year, mut half) = (2026, 1);
+    for _ in 0..periods.max(1) {
+        out.push(format!("{year}H{half}"));
+        if half == 1 {
+            year -= 1;
+            half = 2;
+        } else {
+            half = 1;
+        }
+    }
+    out.reverse();
+    out
+}
+
+fn person_name(rng: &mut Rng, lang: Language) -> String {
+    match lang {
+        Language::Zh => format!(
+            "{}{}",
+            SURNAMES[rng.below(SURNAMES.len())],
+            GIVEN[rng.below(GIVEN.len())]
+        ),
+        Language::En => format!(
+            "{} {}",
+            EN_FIRST[rng.below(EN_FIRST.len())],
+            EN_LAST[rng.below(EN_LAST.len())]
+        ),
+    }
+}
+
+fn unit_name(u: usize, units: usize, lang: Language) -> String {
+    match (lang, units <= 4) {
+        (Language::Zh, true) => UNITS_ZH[u].to_string(),
+        (Language::En, true) => UNITS_EN[u].to_string(),
+        (Language::Zh, false) => format!("第{:03}支行", u + 1),
+        (Language::En, false) => format!("Branch {:03}", u + 1),
+    }
+}
+
+/// A rating on the scale: whole levels, as most survey tools export.
+fn to_level(x: f64, model: &Model) -> i64 {
+    (x.round() as i64).clamp(model.scale.min, model.scale.max)
+}
+
+/// The typical requirement of a grade, averaged over competencies.
+fn grade_level(model: &Model, g: usize) -> f64 {
+    let reqs: Vec<f64> = model
+        .competencies
+        .iter()
+        .filter_map(|c| c.requirement(g))
+        .collect();
+    if reqs.is_empty() {
+        (model.scale.min_f() + model.scale.max_f()) / 2.0
+    } else {
+        reqs.iter().sum::<f64>() / reqs.len() as f64
+    }
+}
+
+struct Person {
+    id: String,
+    name: String,
+    unit: usize,
+    /// Grade index in the first period.
+    grade: usize,
+    /// Level relative to the requirements of the person's grade.
+    ability: f64,
+    deviations: Vec<f64>,
+    /// Groups this person has no ratings from (e.g. no customer survey).
+    missing: Vec<bool>,
+    peers: usize,
+}
+
+const HEADER: &str = "person_id,name,unit,grade,period,rater,rater_id,competency,score,comment\n";
+const CANDIDATE_HEADER: &str = "candidate_id,name,rater,rater_id,competency,score,comment\n";
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Writes `evaluations.csv` (and `candidates.csv` when asked) into `dir`.
+/// Returns the files written with their row counts.
+pub fn write_files(model: &Model, spec: &SampleSpec, dir: &Path) -> Result<Vec<(PathBuf, u64)>> {
+    std::fs::create_dir_all(dir).map_err(|e| KsaError::io(dir, e))?;
+    let mut written = Vec::new();
+    let path = dir.join("evaluations.csv");
+    let mut file = AtomicFile::create(&path)?;
+    let rows = {
+        let mut w = file.writer();
+        let r = write_staff(model, spec, &mut w).and_then(|n| w.flush().map(|_| n));
+        r.map_err(|e| KsaError::io(&path, e))?
+    };
+    file.commit()?;
+    written.push((path, rows));
+    if spec.candidates > 0 {
+        let path = dir.join("candidates.csv");
+        let mut file = AtomicFile::create(&path)?;
+        let rows = {
+            let mut w = file.writer();
+            let r = write_candidates(model, spec, &mut w).and_then(|n| w.flush().map(|_| n));
+            r.map_err(|e| KsaError::io(&path, e))?
+        };
+        file.commit()?;
+        written.push((path, rows));
+    }
+    Ok(written)
+}
+
+/// The staff evaluation rows, streamed to `w`.
+pub fn write_staff(model: &Model, spec: &SampleSpec, w: &mut impl Write) -> std::io::Result<u64> {
+    let root = Rng::new(spec.seed);
+    let lang = model.language;
+    let n = spec.people;
+    let units = if n <= 200 {
+        4.min(n.max(1))
+    } else {
+        n.div_ceil(50)
+    };
+    let grades = model.grades.len();
+    let roles: Vec<Role> = model
+        .raters
+        .iter()
+        .enumerate()
+        .map(|(i, r)| role_of(&r.id, i))
+        .collect();
+    let nc = model.competencies.len();
+
+    // People: a grade spread of roughly 35/40/25 over three grades (juniors
+    // are the many), ability around the grade's typical requirement.
+    let mut rng = root.fork(1);
+    let width = n.max(1).to_string().len().max(3);
+    let people: Vec<Person> = (0..n)
+        .map(|i| {
+            let u = rng.uniform();
+            let grade = if grades == 1 {
+                0
+            } else {
+                let f = if u < 0.35 {
+                    0.0
+                } else if u < 0.75 {
+                    0.5
+                } else {
+                    1.0
+                };
+                ((f * (grades - 1) as f64).round() as usize).min(grades - 1)
+            };
+            // Relative to the grade's profile: most people hold their
+            // grade, some are above it (ready for promotion), some below.
+            let ability = 0.6 + 0.35 * rng.normal();
+            let deviations = (0..nc).map(|_| 0.2 * rng.normal()).collect();
+            let missing = roles
+                .iter()
+                .map(|r| match r {
+                    Role::Customer => rng.chance(0.08),
+                    Role::SelfRating => rng.chance(0.05),
+                    Role::Interviewer => true,
+                    _ => false,
+                })
+                .collect();
+            Person {
+                id: format!("RM{:0width$}", i + 1, width = width),
+                name: person_name(&mut rng, lang),
+                unit: i % units,
+                grade,
+                ability,
+                deviations,
+                missing,
+                // A few people have only two peers: below a min_count of 3,
+                // so reports must suppress that group.
+                peers: if rng.chance(0.07) {
+                    2
+                } else {
+                    3 + rng.below(3)
+                },
+            }
+        })
+        .collect();
+
+    let periods = period_labels(spec.periods);
+    let comments: &[&str] = if lang == Language::Zh {
+        COMMENTS_ZH
+    } else {
+        COMMENTS_EN
+    };
+    w.write_all(if spec.bom { b"\xEF\xBB\xBF" } else { b"" })?;
+    w.write_all(HEADER.as_bytes())?;
+    let mut rows = 0u64;
+    let mut line = String::with_capacity(256);
+    let mut noise = root.fork(2);
+    for (t, period) in periods.iter().enumerate() {
+        let last = t + 1 == periods.len();
+        for (i, p) in people.iter().enumerate() {
+            // Growth between periods; the strongest are promoted for the last one.
+            let growth = 0.15 * t as f64;
+            let next_gap = if p.grade + 1 < grades {
+                grade_level(model, p.grade + 1) - grade_level(model, p.grade)
+            } else {
+                f64::INFINITY
+            };
+            let promoted = last && t > 0 && p.ability + growth > next_gap + 0.1;
+            let grade = if promoted { p.grade + 1 } else { p.grade };
+            let grade_id = &model.grades[grade].id;
+            let unit = unit_name(p.unit, units, lang);
+            // Peers are colleagues in the same unit.
+            let same_unit: Vec<usize> = (0..p.peers)
+                .map(|k| {
+                    let step = units * (k + 1);
+                    (i + step) % n.max(1)
+                })
+                .collect();
+            for (g, role) in roles.iter().enumerate() {
+                if p.missing[g] {
+                    continue;
+                }
+                let raters: Vec<String> = match role {
+                    Role::Supervisor => vec![format!("MGR{:03}", p.unit + 1)],
+                    Role::Peer => same_unit.iter().map(|&j| people[j].id.clone()).collect(),
+                    // Customer surveys are anonymous: no rater_id.
+                    Role::Customer => vec![String::new(); 3],
+                    Role::SelfRating => vec![p.id.clone()],
+                    Role::Other => vec![format!("R{:03}", g), format!("R{:03}", g + 100)],
+                    Role::Interviewer => vec![],
+                };
+                let bias = match role {
+                    Role::SelfRating => 0.45,
+                    Role::Customer => 0.15,
+                    Role::Peer => 0.05,
+                    _ => 0.0,
+                };
+                for rid in &raters {
+                    let rater_bias = 0.25 * noise.normal();
+                    let comment_at =
+                        (*role == Role::Supervisor && noise.chance(0.3)).then(|| noise.below(nc));
+                    for c in 0..nc {
+                        // Customers see the client-facing skills and
+                        // attributes, not internal knowledge.
+                        if *role == Role::Customer
+                            && model.competencies[c].category_index == 0
+                            && model.categories.len() > 1
+                        {
+                            continue;
+                        }
+                        // The person's level on c: the requirement of their
+                        // first-period grade, shifted by their ability.
+                        let base = model.competencies[c]
+                            .requirement(p.grade)
+                            .unwrap_or_else(|| grade_level(model, p.grade));
+                        let level = base
+                            + p.ability
+                            + p.deviations[c]
+                            + growth
+                            + bias
+                            + rater_bias
+                            + 0.5 * noise.normal();
+                        let blank = noise.chance(0.01);
+                        line.clear();
+                        line.push_str(&p.id);
+                        line.push(',');
+                        line.push_str(&csv_field(&p.name));
+                        line.push(',');
+                        line.push_str(&csv_field(&unit));
+                        line.push(',');
+                        line.push_str(grade_id);
+                        line.push(',');
+                        line.push_str(period);
+                        line.push(',');
+                        line.push_str(&model.raters[g].id);
+                        line.push(',');
+                        line.push_str(rid);
+                        line.push(',');
+                        line.push_str(&model.competencies[c].id);
+                        line.push(',');
+                        if !blank {
+                            line.push_str(&to_level(level, model).to_string());
+                        }
+                        line.push(',');
+                        if comment_at == Some(c) {
+                            line.push_str(&csv_field(comments[noise.below(comments.len())]));
+                        }
+                        line.push('\n');
+                        w.write_all(line.as_bytes())?;
+                        rows += 1;
+                    }
+                }
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Candidate rows: rated by interviewers (and some by themselves), no period.
+pub fn write_candidates(
+    model: &Model,
+    spec: &SampleSpec,
+    w: &mut impl Write,
+) -> std::io::Result<u64> {
+    let mut rng = Rng::new(spec.seed).fork(3);
+    let lang = model.language;
+    let interviewer = model
+        .raters
+        .iter()
+        .enumerate()
+        .find(|(i, r)| role_of(&r.id, *i) == Role::Interviewer)
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    let self_group = model
+        .raters
+        .iter()
+        .enumerate()
+        .find(|(i, r)| role_of(&r.id, *i) == Role::SelfRating)
+        .map(|(i, _)| i);
+    // Candidates are hired at the middle grade: centre them there.
+    let target = grade_level(model, model.grades.len() / 2);
+    w.write_all(if spec.bom { b"\xEF\xBB\xBF" } else { b"" })?;
+    w.write_all(CANDIDATE_HEADER.as_bytes())?;
+    let mut rows = 0u64;
+    for i in 0..spec.candidates {
+        let id = format!("C2026-{:03}", i + 1);
+        let name = person_name(&mut rng, lang);
+        let ability = target - 0.2 + 0.7 * rng.normal();
+        let dev: Vec<f64> = model
+            .competencies
+            .iter()
+            .map(|_| 0.45 * rng.normal())
+            .collect();
+        let mut groups = vec![
+            (interviewer, "I01".to_string(), 0.0),
+            (interviewer, "I02".to_string(), 0.0),
+        ];
+        if rng.chance(0.5) {
+            groups.push((interviewer, "I03".to_string(), 0.0));
+        }
+        if let Some(s) = self_group {
+            if rng.chance(0.6) {
+                groups.push((s, id.clone(), 0.5));
+            }
+        }
+        for (g, rid, bias) in &groups {
+            let rb = 0.2 * rng.normal();
+            for (c, comp) in model.competencies.iter().enumerate() {
+                let level = ability + dev[c] + bias + rb + 0.45 * rng.normal();
+                let score = if rng.chance(0.01) {
+                    String::new()
+                } else {
+                    to_level(level, model).to_string()
+                };
+                writeln!(
+                    w,
+                    "{id},{},{},{rid},{},{score},",
+                    csv_field(&name),
+                    model.raters[*g].id,
+                    comp.id
+                )?;
+                rows += 1;
+            }
+        }
+    }
+    Ok(rows)
+}
