@@ -64,11 +64,12 @@ impl Rejects {
         let mut out = ByteRecord::new();
         let n = record.len();
         for (i, f) in record.iter().enumerate() {
-            out.push_field(if i + 1 == n {
+            let f = if i + 1 == n {
                 f.strip_suffix(b"\r").unwrap_or(f)
             } else {
                 f
-            });
+            };
+            out.push_field(f);
         }
         out.push_field(source.as_bytes());
         out.push_field(line.to_string().as_bytes());

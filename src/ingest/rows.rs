@@ -12,6 +12,7 @@ use super::{Comment, Dataset, IngestOptions, InputFile, PersonPeriod};
 use crate::error::{KsaError, Result};
 use crate::model::Model;
 use csv::ByteRecord;
+use std::borrow::Cow;
 use rustc_hash::FxHashMap;
 use std::io::BufRead;
 use std::path::Path;
@@ -19,25 +20,25 @@ use std::path::Path;
 /// Resolves cell values to model indices: exact match after trimming, ids
 /// winning over names (evaluations.md, "Edge cases").
 struct Lookup {
-    map: FxHashMap<String, usize>,
+    map: FxHashMap<Box<[u8]>, usize>,
 }
 
 impl Lookup {
     fn new<'a>(items: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> Lookup {
         let mut map = FxHashMap::default();
         for (i, (_, name)) in items.clone().enumerate() {
-            map.entry(name.to_string()).or_insert(i);
+            map.entry(name.as_bytes().into()).or_insert(i);
         }
         // Ids overwrite names; the first of equal ids wins.
         let mut ids = FxHashMap::default();
         for (i, (id, _)) in items.enumerate() {
-            ids.entry(id.to_string()).or_insert(i);
+            ids.entry(id.as_bytes().into()).or_insert(i);
         }
         map.extend(ids);
         Lookup { map }
     }
 
-    fn get(&self, key: &str) -> Option<usize> {
+    fn get(&self, key: &[u8]) -> Option<usize> {
         self.map.get(key).copied()
     }
 }
@@ -54,6 +55,39 @@ impl Reject {
             Some(c) => format!("column {c:?}: {}", self.reason),
             None => self.reason.clone(),
         }
+    }
+}
+
+/// Records read ahead by the reader thread, with the line each starts on.
+#[derive(Default)]
+struct Batch {
+    records: Vec<ByteRecord>,
+    lines: Vec<u64>,
+    len: usize,
+}
+
+const BATCH_ROWS: usize = 4096;
+
+impl Batch {
+    /// Refills the batch; returns whether the input is exhausted.
+    fn fill<R: std::io::Read>(&mut self, rdr: &mut csv::Reader<R>) -> csv::Result<bool> {
+        self.len = 0;
+        while self.len < BATCH_ROWS {
+            if self.records.len() == self.len {
+                self.records.push(ByteRecord::new());
+                self.lines.push(0);
+            }
+            let rec = &mut self.records[self.len];
+            if !rdr.read_byte_record(rec)? {
+                return Ok(true);
+            }
+            if is_empty_line(rec) {
+                continue;
+            }
+            self.lines[self.len] = rec.position().map(|p| p.line()).unwrap_or(0);
+            self.len += 1;
+        }
+        Ok(false)
     }
 }
 
@@ -75,10 +109,10 @@ pub(super) struct Ingestor<'m> {
     raters: Lookup,
     competencies: Lookup,
     scale: (f64, f64),
-    person_ids: FxHashMap<Box<str>, u32>,
+    person_ids: FxHashMap<Box<[u8]>, u32>,
     periods: Vec<String>,
     person_periods: FxHashMap<(u32, u32), u32>,
-    rater_ids: FxHashMap<Box<str>, u32>,
+    rater_ids: FxHashMap<Box<[u8]>, u32>,
     /// Named raters seen per person-period and group, each with a bit per
     /// competency already rated, to find repeats.
     rater_slots: FxHashMap<RaterKey, u32>,
@@ -88,7 +122,10 @@ pub(super) struct Ingestor<'m> {
     /// The row's ratings, reused from row to row.
     scratch: Vec<Rating>,
     /// The last person-period looked up, since rows usually come grouped.
-    last: Option<(String, String, u32)>,
+    last: Option<(Vec<u8>, Vec<u8>, u32)>,
+    /// The last rater slot looked up (person-period, group, rater_id, slot):
+    /// one rater's ratings of a person usually come one after another.
+    last_slot: (u32, u32, Vec<u8>, u32),
 }
 
 impl<'m> Ingestor<'m> {
@@ -129,6 +166,7 @@ impl<'m> Ingestor<'m> {
                 .then(|| Rejects::new(opts.rejects.clone())),
             scratch: Vec::with_capacity(n),
             last: None,
+            last_slot: (u32::MAX, 0, Vec::new(), 0),
         }
     }
 
@@ -168,17 +206,13 @@ impl<'m> Ingestor<'m> {
                     "{label}: no header row; an evaluation file starts with a header"
                 )));
             }
-            if !(record.len() == 1 && matches!(&record[0], b"" | b"\r")) {
+            if !is_empty_line(&record) {
                 break;
             }
         }
         let headers: Vec<String> = record
             .iter()
-            .map(|f| {
-                String::from_utf8_lossy(f)
-                    .trim_end_matches('\r')
-                    .to_string()
-            })
+            .map(|f| text(f).trim_end_matches('\r').to_string())
             .collect();
         let layout = Layout::from_header(headers, self.model, label)?;
         if !layout.unknown.is_empty() {
@@ -216,30 +250,59 @@ impl<'m> Ingestor<'m> {
             long_format: layout.long,
         });
 
-        while rdr.read_byte_record(&mut record).map_err(csv_err)? {
-            // The empty line of a CRLF file reads as one field "\r".
-            if record.len() == 1 && matches!(&record[0], b"" | b"\r") {
-                continue;
-            }
-            let line = record.position().map(|p| p.line()).unwrap_or(0);
-            self.data.summary.rows_read += 1;
-            match self.row(&record, &layout) {
-                Ok(0) => self.data.summary.blank += 1,
-                Ok(n) => {
-                    self.data.summary.used += 1;
-                    self.data.summary.ratings += n as u64;
-                }
-                Err(rej) => {
-                    self.data.summary.rejected += 1;
-                    match &mut self.rejects {
-                        None => {
-                            return Err(KsaError::invalid(format!(
-                                "{label}:{line}: {}",
-                                rej.text()
-                            )))
-                        }
-                        Some(r) => r.write(&layout.headers, &record, label, line, &rej.text())?,
+        // Two stages on two threads: one reads, decodes and splits records
+        // (and checks their UTF-8), the other validates and accumulates.
+        // Batches of records travel between them and are reused, so the
+        // pipeline allocates nothing per row.
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
+        std::thread::scope(|scope| -> Result<()> {
+            let reader = scope.spawn(move || -> Result<()> {
+                loop {
+                    let mut batch = empty_rx.try_recv().unwrap_or_default();
+                    let eof = batch.fill(&mut rdr).map_err(csv_err)?;
+                    if batch.len > 0 && full_tx.send(batch).is_err() {
+                        return Ok(()); // the consumer stopped at an invalid row
                     }
+                    if eof {
+                        return Ok(());
+                    }
+                }
+            });
+            let mut outcome = Ok(());
+            'batches: for batch in full_rx {
+                for i in 0..batch.len {
+                    if let Err(e) = self.take_row(&batch.records[i], batch.lines[i], &layout, label) {
+                        outcome = Err(e);
+                        break 'batches;
+                    }
+                }
+                let _ = empty_tx.send(batch);
+            }
+            // An invalid row comes before any read error of a later batch.
+            let read = reader
+                .join()
+                .unwrap_or_else(|_| Err(KsaError::Other(format!("{label}: the reader thread failed"))));
+            outcome.and(read)
+        })
+    }
+
+    /// Counts one row and validates, commits or rejects it.
+    fn take_row(&mut self, record: &ByteRecord, line: u64, layout: &Layout, label: &str) -> Result<()> {
+        self.data.summary.rows_read += 1;
+        match self.row(record, layout) {
+            Ok(0) => self.data.summary.blank += 1,
+            Ok(n) => {
+                self.data.summary.used += 1;
+                self.data.summary.ratings += n as u64;
+            }
+            Err(rej) => {
+                self.data.summary.rejected += 1;
+                match &mut self.rejects {
+                    None => {
+                        return Err(KsaError::invalid(format!("{label}:{line}: {}", rej.text())))
+                    }
+                    Some(r) => r.write(&layout.headers, record, label, line, &rej.text())?,
                 }
             }
         }
@@ -266,11 +329,13 @@ impl<'m> Ingestor<'m> {
                 ),
             });
         }
-        let get = |c: Column| -> &str {
+        // Cells stay bytes: the whole file was checked to be UTF-8 (or
+        // decoded to it) before parsing, so text is made only for values
+        // that are stored or shown in a message.
+        let get = |c: Column| -> &[u8] {
             match layout.get(c) {
-                // Decoding guaranteed UTF-8, so this never fails in practice.
-                Some(i) => std::str::from_utf8(&rec[i]).unwrap_or("\u{FFFD}").trim(),
-                None => "",
+                Some(i) => trim(&rec[i]),
+                None => b"",
             }
         };
         let reject = |c: Column, reason: String| Reject {
@@ -293,7 +358,8 @@ impl<'m> Ingestor<'m> {
                 reject(
                     Column::Grade,
                     format!(
-                        "{grade_text:?} is not a grade of model {} (grades: {})",
+                        "{:?} is not a grade of model {} (grades: {})",
+                        text(grade_text),
                         self.model.id,
                         list(self.model.grades.iter().map(|g| g.id.as_str()))
                     ),
@@ -308,7 +374,8 @@ impl<'m> Ingestor<'m> {
                 reject(
                     Column::Rater,
                     format!(
-                        "{rater_text:?} is not a rater group of model {} (groups: {})",
+                        "{:?} is not a rater group of model {} (groups: {})",
+                        text(rater_text),
                         self.model.id,
                         list(self.model.raters.iter().map(|r| r.id.as_str()))
                     ),
@@ -327,7 +394,8 @@ impl<'m> Ingestor<'m> {
                     "the competency is empty".to_string()
                 } else {
                     format!(
-                        "{comp_text:?} is not a competency of model {}",
+                        "{:?} is not a competency of model {}",
+                        text(comp_text),
                         self.model.id
                     )
                 };
@@ -345,8 +413,7 @@ impl<'m> Ingestor<'m> {
             }
         } else {
             for &(fi, ci) in &layout.competency_columns {
-                let text = std::str::from_utf8(&rec[fi]).unwrap_or("\u{FFFD}").trim();
-                let parsed = parse_score(text, self.scale).map_err(|why| Reject {
+                let parsed = parse_score(trim(&rec[fi]), self.scale).map_err(|why| Reject {
                     column: Some(layout.headers[fi].trim().to_string()),
                     reason: why,
                 })?;
@@ -363,16 +430,13 @@ impl<'m> Ingestor<'m> {
         let pp = self.find_person_period(person, period);
         if let Some(pp) = pp {
             let known = &self.data.people[pp as usize];
-            let clash = |c: Column, new: &str, old: &Option<String>| {
-                match old {
-                Some(o) if !new.is_empty() && new != o => Some(reject(
+            let who = || format!("person {:?}, period {:?}", text(person), text(period));
+            let clash = |c: Column, new: &[u8], old: &Option<String>| match old {
+                Some(o) if !new.is_empty() && new != o.as_bytes() => Some(reject(
                     c,
-                    format!(
-                        "{new:?} contradicts {o:?} given earlier for person {person:?}, period {period:?}"
-                    ),
+                    format!("{:?} contradicts {o:?} given earlier for {}", text(new), who()),
                 )),
                 _ => None,
-            }
             };
             if let Some(r) = clash(Column::Name, name, &known.name) {
                 return Err(r);
@@ -385,8 +449,11 @@ impl<'m> Ingestor<'m> {
                     return Err(reject(
                         Column::Grade,
                         format!(
-                            "{grade_text:?} (grade {}) contradicts grade {} given earlier for person {person:?}, period {period:?}",
-                            self.model.grades[g].id, self.model.grades[old].id
+                            "{:?} (grade {}) contradicts grade {} given earlier for {}",
+                            text(grade_text),
+                            self.model.grades[g].id,
+                            self.model.grades[old].id,
+                            who()
                         ),
                     ));
                 }
@@ -408,9 +475,11 @@ impl<'m> Ingestor<'m> {
                             return Err(Reject {
                                 column: Some(col),
                                 reason: format!(
-                                    "repeats an earlier rating of {} by rater {rater_id:?} ({}) for person {person:?}, period {period:?}",
+                                    "repeats an earlier rating of {} by rater {:?} ({}) for {}",
                                     self.model.competencies[r.competency].id,
-                                    self.model.raters[group].id
+                                    text(rater_id),
+                                    self.model.raters[group].id,
+                                    who()
                                 ),
                             });
                         }
@@ -427,10 +496,10 @@ impl<'m> Ingestor<'m> {
         {
             let p = &mut self.data.people[pp];
             if p.name.is_none() && !name.is_empty() {
-                p.name = Some(name.to_string());
+                p.name = Some(text(name).into_owned());
             }
             if p.unit.is_none() && !unit.is_empty() {
-                p.unit = Some(unit.to_string());
+                p.unit = Some(text(unit).into_owned());
             }
             if p.grade.is_none() {
                 p.grade = grade;
@@ -448,67 +517,65 @@ impl<'m> Ingestor<'m> {
             cell.sum += r.score;
             cell.sum_sq += r.score * r.score;
             cell.count += 1;
-            if slot.is_none() {
-                cell.anonymous += 1;
-            }
-            if let Some(s) = slot {
-                self.set_bit(s, r.competency);
+            match slot {
+                None => cell.anonymous += 1,
+                Some(s) => self.set_bit(s, r.competency),
             }
         }
         if self.opts.keep_comments {
-            let text = get(Column::Comment);
-            if !text.is_empty() {
+            let comment = get(Column::Comment);
+            if !comment.is_empty() {
                 self.data.comments[pp].push(Comment {
                     rater: group,
-                    rater_id: rater_id.to_string(),
+                    rater_id: text(rater_id).into_owned(),
                     competency: row_competency,
-                    text: text.to_string(),
+                    text: text(comment).into_owned(),
                 });
             }
         }
         Ok(n)
     }
 
-    fn find_person_period(&mut self, person: &str, period: &str) -> Option<u32> {
+    fn find_person_period(&mut self, person: &[u8], period: &[u8]) -> Option<u32> {
         if let Some((p, q, i)) = &self.last {
             if p == person && q == period {
                 return Some(*i);
             }
         }
         let pid = *self.person_ids.get(person)?;
-        let qid = self.periods.iter().position(|q| q == period)? as u32;
+        let qid = self.periods.iter().position(|q| q.as_bytes() == period)? as u32;
         let pp = *self.person_periods.get(&(pid, qid))?;
         self.remember(person, period, pp);
         Some(pp)
     }
 
-    fn remember(&mut self, person: &str, period: &str, pp: u32) {
+    fn remember(&mut self, person: &[u8], period: &[u8], pp: u32) {
         match &mut self.last {
             Some((p, q, i)) => {
                 p.clear();
-                p.push_str(person);
+                p.extend_from_slice(person);
                 q.clear();
-                q.push_str(period);
+                q.extend_from_slice(period);
                 *i = pp;
             }
-            None => self.last = Some((person.to_string(), period.to_string(), pp)),
+            None => self.last = Some((person.to_vec(), period.to_vec(), pp)),
         }
     }
 
-    fn insert_person_period(&mut self, person: &str, period: &str) -> usize {
+    fn insert_person_period(&mut self, person: &[u8], period: &[u8]) -> usize {
         let next_pid = self.person_ids.len() as u32;
         let pid = *self.person_ids.entry(person.into()).or_insert(next_pid);
-        let qid = match self.periods.iter().position(|q| q == period) {
+        let qid = match self.periods.iter().position(|q| q.as_bytes() == period) {
             Some(q) => q as u32,
             None => {
-                self.periods.push(period.to_string());
+                self.periods.push(text(period).into_owned());
                 (self.periods.len() - 1) as u32
             }
         };
         let pp = self.data.add_person(
             PersonPeriod {
-                person_id: person.to_string(),
-                period: period.to_string(),
+                person_id: text(person).into_owned(),
+                period: text(period).into_owned(),
                 name: None,
                 grade: None,
                 unit: None,
@@ -520,12 +587,30 @@ impl<'m> Ingestor<'m> {
         pp
     }
 
-    fn find_slot(&self, pp: u32, group: usize, rater_id: &str) -> Option<u32> {
+    fn find_slot(&mut self, pp: u32, group: usize, rater_id: &[u8]) -> Option<u32> {
+        let (cpp, cg, cid, cslot) = &self.last_slot;
+        if *cpp == pp && *cg == group as u32 && cid == rater_id {
+            return Some(*cslot);
+        }
         let rid = *self.rater_ids.get(rater_id)?;
-        self.rater_slots.get(&(pp, group as u32, rid)).copied()
+        let slot = self.rater_slots.get(&(pp, group as u32, rid)).copied()?;
+        self.remember_slot(pp, group, rater_id, slot);
+        Some(slot)
     }
 
-    fn slot(&mut self, pp: u32, group: usize, rater_id: &str) -> u32 {
+    fn remember_slot(&mut self, pp: u32, group: usize, rater_id: &[u8], slot: u32) {
+        let c = &mut self.last_slot;
+        c.0 = pp;
+        c.1 = group as u32;
+        c.2.clear();
+        c.2.extend_from_slice(rater_id);
+        c.3 = slot;
+    }
+
+    fn slot(&mut self, pp: u32, group: usize, rater_id: &[u8]) -> u32 {
+        if let Some(s) = self.find_slot(pp, group, rater_id) {
+            return s;
+        }
         let rid = match self.rater_ids.get(rater_id) {
             Some(&r) => r,
             None => {
@@ -544,6 +629,7 @@ impl<'m> Ingestor<'m> {
             self.rated_bits.resize(self.rated_bits.len() + words, 0);
             self.data.named_raters[pp as usize * self.data.n_groups + group] += 1;
         }
+        self.remember_slot(pp, group, rater_id, slot);
         slot
     }
 
@@ -558,6 +644,40 @@ impl<'m> Ingestor<'m> {
     }
 }
 
+/// The empty line of a file reads as one empty field ("\r" in a CRLF file).
+fn is_empty_line(r: &ByteRecord) -> bool {
+    r.len() == 1 && matches!(&r[0], b"" | b"\r")
+}
+
+/// Cell bytes as text. The input is UTF-8 by the time it is parsed, so the
+/// lossy conversion never actually replaces anything.
+fn text(b: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(b)
+}
+
+/// Unicode trim (evaluations.md: every cell is trimmed). Fast path: a cell
+/// whose first byte cannot start, and whose last byte cannot end, a white
+/// space character needs no trimming. Unicode white space outside ASCII is
+/// U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028/9, U+202F, U+205F and
+/// U+3000, whose UTF-8 forms start with C2, E1, E2 or E3 and end with one
+/// of the bytes listed in `may_end_space`.
+#[inline]
+fn trim(b: &[u8]) -> &[u8] {
+    let (Some(&f), Some(&l)) = (b.first(), b.last()) else {
+        return b;
+    };
+    let may_start_space = f <= 0x20 || matches!(f, 0x7f | 0xC2 | 0xE1 | 0xE2 | 0xE3);
+    let may_end_space =
+        l <= 0x20 || matches!(l, 0x7f | 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF);
+    if !may_start_space && !may_end_space {
+        return b;
+    }
+    match std::str::from_utf8(b) {
+        Ok(s) => s.trim().as_bytes(),
+        Err(_) => b.trim_ascii(),
+    }
+}
+
 fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
     items.collect::<Vec<_>>().join(", ")
 }
@@ -566,24 +686,28 @@ fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
 /// rated; otherwise an optional sign, digits, an optional fraction and
 /// exponent (`4`, `3.5`, `+4`, `4e0`, `4.`, `.5`), finite and inside the
 /// scale. `inf`, `nan`, decimal commas and full-width digits are invalid.
-pub(crate) fn parse_score(text: &str, (min, max): (f64, f64)) -> Result<Option<f64>, String> {
-    if text.is_empty() {
+pub(crate) fn parse_score(b: &[u8], (min, max): (f64, f64)) -> Result<Option<f64>, String> {
+    if b.is_empty() {
         return Ok(None);
     }
-    let b = text.as_bytes();
     // Fast path: a single digit, by far the most common rating.
     let value = if b.len() == 1 && b[0].is_ascii_digit() {
         (b[0] - b'0') as f64
     } else {
+        let not_a_number = || format!("{:?} is not a number", text(b));
         if !is_plain_number(b) {
-            return Err(format!("{text:?} is not a number"));
+            return Err(not_a_number());
         }
-        text.parse::<f64>()
-            .map_err(|_| format!("{text:?} is not a number"))?
+        // Only ASCII digits, signs, '.' and 'e' remain, so this is text.
+        std::str::from_utf8(b)
+            .ok()
+            .and_then(|t| t.parse::<f64>().ok())
+            .ok_or_else(not_a_number)?
     };
     if !value.is_finite() || value < min || value > max {
         return Err(format!(
-            "{text} is outside the scale [{}, {}]",
+            "{} is outside the scale [{}, {}]",
+            text(b),
             crate::model::fmt_level(min),
             crate::model::fmt_level(max)
         ));
@@ -634,19 +758,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn trim_matches_unicode_trim() {
+        let spaces = [
+            " ", "\t", "\r", "\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{1680}", "\u{2000}",
+            "\u{2005}", "\u{200A}", "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}",
+        ];
+        let cores = ["", "a", "张伟", "城东支行", "x y", "\u{200B}", "é", "✓"];
+        for core in cores {
+            for a in spaces.iter().chain([&""]) {
+                for z in spaces.iter().chain([&""]) {
+                    let cell = format!("{a}{core}{z}");
+                    assert_eq!(trim(cell.as_bytes()), cell.trim().as_bytes(), "{cell:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn scores_follow_the_settled_grammar() {
         let s = (1.0, 5.0);
         for ok in [
             "4", "3.5", "+4", "4e0", "4.", ".5e1", "5.00", "1", "3.25", "4E-0",
         ] {
-            assert!(parse_score(ok, s).unwrap().is_some(), "{ok}");
+            assert!(parse_score(ok.as_bytes(), s).unwrap().is_some(), "{ok}");
         }
         for bad in [
             "3,5", "inf", "NaN", "４", "6", "0", "-1", "4.5.1", "5.01", "four", ".", "e5", "4e",
             "3分", "1_0", "infinity",
         ] {
-            assert!(parse_score(bad, s).is_err(), "{bad}");
+            assert!(parse_score(bad.as_bytes(), s).is_err(), "{bad}");
         }
-        assert_eq!(parse_score("", s).unwrap(), None);
+        assert_eq!(parse_score(b"", s).unwrap(), None);
     }
 }

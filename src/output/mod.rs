@@ -8,7 +8,7 @@ pub mod model_tree;
 pub mod tables;
 pub mod text;
 
-use crate::score::round::format_rounded;
+use crate::score::round::{format_rounded, write_rounded};
 use std::io::{self, Write};
 
 /// One cell of an output row.
@@ -59,10 +59,15 @@ pub fn sink<'w>(
 /// Text as CSV must carry it: a cell that begins with `=`, `+`, `-` or `@`
 /// gets a leading `'` so a spreadsheet never runs it as a formula.
 pub fn defuse_formula(s: &str) -> std::borrow::Cow<'_, str> {
-    match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@') => format!("'{s}").into(),
-        _ => s.into(),
+    if looks_like_formula(s) {
+        format!("'{s}").into()
+    } else {
+        s.into()
     }
+}
+
+pub fn looks_like_formula(s: &str) -> bool {
+    matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@'))
 }
 
 fn plain(v: &Value) -> String {
@@ -77,7 +82,9 @@ fn plain(v: &Value) -> String {
 
 struct CsvSink<'w> {
     w: csv::Writer<Box<dyn Write + 'w>>,
-    buf: Vec<String>,
+    /// One cell's text, reused from cell to cell (a whole bank's scores are
+    /// millions of cells).
+    cell: String,
 }
 
 impl<'w> CsvSink<'w> {
@@ -90,20 +97,37 @@ impl<'w> CsvSink<'w> {
             .buffer_capacity(1 << 16)
             .from_writer(out);
         w.write_record(&columns).map_err(io::Error::from)?;
-        Ok(CsvSink { w, buf: Vec::new() })
+        Ok(CsvSink {
+            w,
+            cell: String::new(),
+        })
     }
 }
 
 impl Sink for CsvSink<'_> {
     fn row(&mut self, values: &[Value]) -> io::Result<()> {
-        self.buf.clear();
         for v in values {
-            self.buf.push(match v {
-                Value::Text(s) => defuse_formula(s).into_owned(),
-                other => plain(other),
-            });
+            self.cell.clear();
+            match v {
+                Value::Text(s) => {
+                    if looks_like_formula(s) {
+                        self.cell.push('\'');
+                    }
+                    self.cell.push_str(s);
+                }
+                Value::Missing | Value::Num(None, _) => {}
+                Value::Num(Some(x), d) => write_rounded(&mut self.cell, *x, *d),
+                Value::Int(i) => {
+                    use std::fmt::Write as _;
+                    let _ = write!(self.cell, "{i}");
+                }
+                Value::Bool(b) => self.cell.push_str(if *b { "true" } else { "false" }),
+            }
+            self.w.write_field(&self.cell).map_err(io::Error::from)?;
         }
-        self.w.write_record(&self.buf).map_err(io::Error::from)
+        self.w
+            .write_record(None::<&[u8]>)
+            .map_err(io::Error::from)
     }
 
     fn finish(self: Box<Self>) -> io::Result<()> {

@@ -9,6 +9,21 @@
 /// says. Thirty guard digits are far more than any `f64` of ksa's magnitude
 /// can bring to a false tie.
 pub fn round_key(x: f64, decimals: usize) -> i128 {
+    // Fast path: away from a tie, the product's tiny relative error (about
+    // 1e-16) cannot change the rounded result, so `round` is exact. Only
+    // values within 1e-6 of a tie take the exact decimal path below.
+    let y = x * 10f64.powi(decimals as i32);
+    if y.abs() < 1e9 {
+        let frac = (y - y.trunc()).abs();
+        if (frac - 0.5).abs() > 1e-6 {
+            let r = y.round();
+            return if r == 0.0 { 0 } else { r as i128 };
+        }
+    }
+    exact_round_key(x, decimals)
+}
+
+fn exact_round_key(x: f64, decimals: usize) -> i128 {
     let s = format!("{:.*}", decimals + 30, x.abs());
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
     let mut digits: i128 = int.parse().unwrap_or(0);
@@ -27,20 +42,26 @@ pub fn round_key(x: f64, decimals: usize) -> i128 {
 
 /// `x` rounded and written with exactly `decimals` places.
 pub fn format_rounded(x: f64, decimals: usize) -> String {
+    let mut s = String::new();
+    write_rounded(&mut s, x, decimals);
+    s
+}
+
+/// Appends `x` rounded to `decimals` places to `out`, allocation-free.
+pub fn write_rounded(out: &mut String, x: f64, decimals: usize) {
+    use std::fmt::Write;
     let k = round_key(x, decimals);
     let neg = k < 0;
     let a = k.unsigned_abs();
     let p = 10u128.pow(decimals as u32);
-    let body = if decimals == 0 {
-        format!("{a}")
-    } else {
-        format!("{}.{:0width$}", a / p, a % p, width = decimals)
-    };
     if neg {
-        format!("-{body}")
-    } else {
-        body
+        out.push('-');
     }
+    let _ = if decimals == 0 {
+        write!(out, "{a}")
+    } else {
+        write!(out, "{}.{:0width$}", a / p, a % p, width = decimals)
+    };
 }
 
 #[cfg(test)]
@@ -56,6 +77,24 @@ mod tests {
         assert_eq!(format_rounded(2.5, 0), "3");
         assert_eq!(format_rounded(0.66665, 4), "0.6666"); // 0.66664999…
         assert_eq!(format_rounded(0.00005, 4), "0.0001"); // 5.00000000000000023…e-5
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_exact_path() {
+        // Deterministic pseudo-random values around typical scores and gaps.
+        let mut v: u64 = 12345;
+        for _ in 0..200_000 {
+            v = v.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let x = ((v >> 11) as f64 / (1u64 << 53) as f64) * 10.0 - 5.0;
+            for d in [2, 4] {
+                assert_eq!(round_key(x, d), exact_round_key(x, d), "{x} at {d}");
+            }
+        }
+        for x in [3.625, -3.625, 0.125, 2.5, 1.005, 0.00005, 4.0 / 3.0, 1.0 / 7.0] {
+            for d in [0, 2, 4] {
+                assert_eq!(round_key(x, d), exact_round_key(x, d), "{x} at {d}");
+            }
+        }
     }
 
     #[test]
