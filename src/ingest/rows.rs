@@ -12,8 +12,8 @@ use super::{Comment, Dataset, IngestOptions, InputFile, PersonPeriod};
 use crate::error::{KsaError, Result};
 use crate::model::Model;
 use csv::ByteRecord;
-use std::borrow::Cow;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::io::BufRead;
 use std::path::Path;
 
@@ -272,7 +272,8 @@ impl<'m> Ingestor<'m> {
             let mut outcome = Ok(());
             'batches: for batch in full_rx {
                 for i in 0..batch.len {
-                    if let Err(e) = self.take_row(&batch.records[i], batch.lines[i], &layout, label) {
+                    if let Err(e) = self.take_row(&batch.records[i], batch.lines[i], &layout, label)
+                    {
                         outcome = Err(e);
                         break 'batches;
                     }
@@ -280,15 +281,23 @@ impl<'m> Ingestor<'m> {
                 let _ = empty_tx.send(batch);
             }
             // An invalid row comes before any read error of a later batch.
-            let read = reader
-                .join()
-                .unwrap_or_else(|_| Err(KsaError::Other(format!("{label}: the reader thread failed"))));
+            let read = reader.join().unwrap_or_else(|_| {
+                Err(KsaError::Other(format!(
+                    "{label}: the reader thread failed"
+                )))
+            });
             outcome.and(read)
         })
     }
 
     /// Counts one row and validates, commits or rejects it.
-    fn take_row(&mut self, record: &ByteRecord, line: u64, layout: &Layout, label: &str) -> Result<()> {
+    fn take_row(
+        &mut self,
+        record: &ByteRecord,
+        line: u64,
+        layout: &Layout,
+        label: &str,
+    ) -> Result<()> {
         self.data.summary.rows_read += 1;
         match self.row(record, layout) {
             Ok(0) => self.data.summary.blank += 1,
@@ -434,7 +443,11 @@ impl<'m> Ingestor<'m> {
             let clash = |c: Column, new: &[u8], old: &Option<String>| match old {
                 Some(o) if !new.is_empty() && new != o.as_bytes() => Some(reject(
                     c,
-                    format!("{:?} contradicts {o:?} given earlier for {}", text(new), who()),
+                    format!(
+                        "{:?} contradicts {o:?} given earlier for {}",
+                        text(new),
+                        who()
+                    ),
                 )),
                 _ => None,
             };

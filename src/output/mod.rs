@@ -125,9 +125,7 @@ impl Sink for CsvSink<'_> {
             }
             self.w.write_field(&self.cell).map_err(io::Error::from)?;
         }
-        self.w
-            .write_record(None::<&[u8]>)
-            .map_err(io::Error::from)
+        self.w.write_record(None::<&[u8]>).map_err(io::Error::from)
     }
 
     fn finish(self: Box<Self>) -> io::Result<()> {

@@ -84,13 +84,24 @@ mod tests {
         // Deterministic pseudo-random values around typical scores and gaps.
         let mut v: u64 = 12345;
         for _ in 0..200_000 {
-            v = v.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            v = v
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let x = ((v >> 11) as f64 / (1u64 << 53) as f64) * 10.0 - 5.0;
             for d in [2, 4] {
                 assert_eq!(round_key(x, d), exact_round_key(x, d), "{x} at {d}");
             }
         }
-        for x in [3.625, -3.625, 0.125, 2.5, 1.005, 0.00005, 4.0 / 3.0, 1.0 / 7.0] {
+        for x in [
+            3.625,
+            -3.625,
+            0.125,
+            2.5,
+            1.005,
+            0.00005,
+            4.0 / 3.0,
+            1.0 / 7.0,
+        ] {
             for d in [0, 2, 4] {
                 assert_eq!(round_key(x, d), exact_round_key(x, d), "{x} at {d}");
             }

@@ -6,7 +6,12 @@ use crate::common::*;
 fn demo_writes_its_outputs_and_names_them() {
     let dir = workdir();
     let out = run_ok(dir.path(), &["demo", "--out", "demo"]);
-    for f in ["scores.csv", "placement.csv", "candidates-ranking.csv", "model.txt"] {
+    for f in [
+        "scores.csv",
+        "placement.csv",
+        "candidates-ranking.csv",
+        "model.txt",
+    ] {
         let p = dir.path().join("demo").join(f);
         assert!(p.is_file(), "{f} not written");
         assert!(out.contains(f), "{f} not printed:\n{out}");
