@@ -76,6 +76,7 @@ pub fn ingest_options(eval: &EvalArgs, keep_comments: bool) -> Result<IngestOpti
         rejects,
         strict: eval.strict,
         keep_comments,
+        keep_ratings: false,
     })
 }
 

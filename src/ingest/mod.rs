@@ -33,6 +33,27 @@ pub struct IngestOptions {
     pub strict: bool,
     /// Keep free-text comments (for individual reports).
     pub keep_comments: bool,
+    /// Keep every accepted rating with its rater (for `ksa stats`: rater
+    /// leniency and panel ICCs need who rated whom). This is the one option
+    /// whose memory grows with rows (24 bytes a rating), so it is off unless
+    /// a command needs it.
+    pub keep_ratings: bool,
+}
+
+/// One accepted rating, kept under `IngestOptions::keep_ratings`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RatingRecord {
+    /// Person-period index into `Dataset::people`.
+    pub pp: u32,
+    /// Index into `Dataset::rater_ids`; `ANONYMOUS` when no `rater_id`.
+    pub rater: u32,
+    pub competency: u16,
+    pub group: u16,
+    pub score: f64,
+}
+
+impl RatingRecord {
+    pub const ANONYMOUS: u32 = u32::MAX;
 }
 
 /// Sums of one (person-period, competency, rater group) cell.
@@ -111,6 +132,10 @@ pub struct Dataset {
     named_raters: Vec<u32>,
     /// Comments per person-period (empty unless asked for).
     pub comments: Vec<Vec<Comment>>,
+    /// Every accepted rating (empty unless asked for), in input order.
+    pub ratings: Vec<RatingRecord>,
+    /// Rater ids by `RatingRecord::rater` (filled with `ratings`).
+    pub rater_ids: Vec<String>,
     pub summary: Summary,
     pub files: Vec<InputFile>,
     pub warnings: Vec<String>,
@@ -125,6 +150,8 @@ impl Dataset {
             cells: Vec::new(),
             named_raters: Vec::new(),
             comments: Vec::new(),
+            ratings: Vec::new(),
+            rater_ids: Vec::new(),
             summary: Summary::default(),
             files: Vec::new(),
             warnings: Vec::new(),

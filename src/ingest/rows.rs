@@ -8,7 +8,7 @@
 use super::columns::{Column, Layout};
 use super::decode::{open_utf8, sniff_delimiter};
 use super::rejects::Rejects;
-use super::{Comment, Dataset, IngestOptions, InputFile, PersonPeriod};
+use super::{Comment, Dataset, IngestOptions, InputFile, PersonPeriod, RatingRecord};
 use crate::error::{KsaError, Result};
 use crate::model::Model;
 use csv::ByteRecord;
@@ -126,6 +126,8 @@ pub(super) struct Ingestor<'m> {
     /// The last rater slot looked up (person-period, group, rater_id, slot):
     /// one rater's ratings of a person usually come one after another.
     last_slot: (u32, u32, Vec<u8>, u32),
+    /// The interned rater of `last_slot`.
+    last_rater: u32,
 }
 
 impl<'m> Ingestor<'m> {
@@ -167,6 +169,7 @@ impl<'m> Ingestor<'m> {
             scratch: Vec::with_capacity(n),
             last: None,
             last_slot: (u32::MAX, 0, Vec::new(), 0),
+            last_rater: 0,
         }
     }
 
@@ -318,9 +321,16 @@ impl<'m> Ingestor<'m> {
         Ok(())
     }
 
-    pub fn finish(self) -> Result<Dataset> {
-        if let Some(r) = self.rejects {
+    pub fn finish(mut self) -> Result<Dataset> {
+        if let Some(r) = self.rejects.take() {
             r.finish()?;
+        }
+        if self.opts.keep_ratings {
+            let mut ids = vec![String::new(); self.rater_ids.len()];
+            for (id, &i) in &self.rater_ids {
+                ids[i as usize] = text(id).into_owned();
+            }
+            self.data.rater_ids = ids;
         }
         Ok(self.data)
     }
@@ -534,6 +544,15 @@ impl<'m> Ingestor<'m> {
                 None => cell.anonymous += 1,
                 Some(s) => self.set_bit(s, r.competency),
             }
+            if self.opts.keep_ratings {
+                self.data.ratings.push(RatingRecord {
+                    pp: pp as u32,
+                    rater: slot.map_or(RatingRecord::ANONYMOUS, |_| self.last_rater),
+                    competency: r.competency as u16,
+                    group: group as u16,
+                    score: r.score,
+                });
+            }
         }
         if self.opts.keep_comments {
             let comment = get(Column::Comment);
@@ -608,6 +627,7 @@ impl<'m> Ingestor<'m> {
         let rid = *self.rater_ids.get(rater_id)?;
         let slot = self.rater_slots.get(&(pp, group as u32, rid)).copied()?;
         self.remember_slot(pp, group, rater_id, slot);
+        self.last_rater = rid;
         Some(slot)
     }
 
@@ -643,6 +663,7 @@ impl<'m> Ingestor<'m> {
             self.data.named_raters[pp as usize * self.data.n_groups + group] += 1;
         }
         self.remember_slot(pp, group, rater_id, slot);
+        self.last_rater = rid;
         slot
     }
 
