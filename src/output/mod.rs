@@ -80,6 +80,15 @@ fn plain(v: &Value) -> String {
     }
 }
 
+/// The I/O error inside a csv error, so that a closed pipe stays a
+/// `BrokenPipe` (which `ksa score | head` must not report as a failure).
+fn csv_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
 struct CsvSink<'w> {
     w: csv::Writer<Box<dyn Write + 'w>>,
     /// One cell's text, reused from cell to cell (a whole bank's scores are
@@ -96,7 +105,7 @@ impl<'w> CsvSink<'w> {
             .terminator(csv::Terminator::Any(b'\n'))
             .buffer_capacity(1 << 16)
             .from_writer(out);
-        w.write_record(&columns).map_err(io::Error::from)?;
+        w.write_record(&columns).map_err(csv_io)?;
         Ok(CsvSink {
             w,
             cell: String::new(),
@@ -123,9 +132,9 @@ impl Sink for CsvSink<'_> {
                 }
                 Value::Bool(b) => self.cell.push_str(if *b { "true" } else { "false" }),
             }
-            self.w.write_field(&self.cell).map_err(io::Error::from)?;
+            self.w.write_field(&self.cell).map_err(csv_io)?;
         }
-        self.w.write_record(None::<&[u8]>).map_err(io::Error::from)
+        self.w.write_record(None::<&[u8]>).map_err(csv_io)
     }
 
     fn finish(self: Box<Self>) -> io::Result<()> {
@@ -162,8 +171,17 @@ impl<'w> JsonSink<'w> {
 
 impl Sink for JsonSink<'_> {
     fn row(&mut self, values: &[Value]) -> io::Result<()> {
-        let mut obj = serde_json::Map::with_capacity(values.len());
-        for (c, v) in self.columns.iter().zip(values) {
+        // Written field by field so the keys keep the column order of the
+        // CSV layout (a JSON map would sort them).
+        self.out
+            .write_all(if self.first { b"\n{" } else { b",\n{" })?;
+        self.first = false;
+        for (i, (c, v)) in self.columns.iter().zip(values).enumerate() {
+            if i > 0 {
+                self.out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut self.out, c)?;
+            self.out.write_all(b":")?;
             let j = match v {
                 Value::Text(s) => serde_json::Value::from(*s),
                 Value::Missing | Value::Num(None, _) => serde_json::Value::Null,
@@ -171,15 +189,9 @@ impl Sink for JsonSink<'_> {
                 Value::Int(i) => serde_json::Value::from(*i),
                 Value::Bool(b) => serde_json::Value::from(*b),
             };
-            obj.insert(c.clone(), j);
+            serde_json::to_writer(&mut self.out, &j)?;
         }
-        if !self.first {
-            self.out.write_all(b",")?;
-        }
-        self.first = false;
-        self.out.write_all(b"\n")?;
-        serde_json::to_writer(&mut self.out, &obj)?;
-        Ok(())
+        self.out.write_all(b"}")
     }
 
     fn finish(self: Box<Self>) -> io::Result<()> {
