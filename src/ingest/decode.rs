@@ -231,6 +231,88 @@ impl<R: Read> Read for StrictDecoder<R> {
     }
 }
 
+/// Marks the empty lines of a stream so the csv parser counts them.
+///
+/// evaluations.md: line numbers are physical lines, and empty lines are
+/// skipped but still lines. The csv crate skips an empty LF line without
+/// counting it, which would shift every later line number; so each empty
+/// line outside quotes gets a `\r`, making it a one-field record `"\r"` that
+/// is counted and then skipped like the empty line of a CRLF file. Only `"`
+/// and `\n` matter, found with memchr, so this costs little on large files.
+pub struct MarkEmptyLines<R> {
+    inner: R,
+    in_quotes: bool,
+    /// The last byte seen was a `\n` outside quotes (true at the start, so
+    /// an empty first line is marked too).
+    after_newline: bool,
+    chunk: Vec<u8>,
+    pending: Vec<u8>,
+    pos: usize,
+}
+
+impl<R: Read> MarkEmptyLines<R> {
+    pub fn new(inner: R) -> Self {
+        MarkEmptyLines {
+            inner,
+            in_quotes: false,
+            after_newline: true,
+            chunk: vec![0; 1 << 16],
+            pending: Vec::with_capacity(1 << 17),
+            pos: 0,
+        }
+    }
+
+    fn refill(&mut self) -> io::Result<bool> {
+        let n = loop {
+            match self.inner.read(&mut self.chunk) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                r => break r?,
+            }
+        };
+        self.pending.clear();
+        self.pos = 0;
+        let chunk = &self.chunk[..n];
+        let mut copied = 0; // chunk[..copied] is already in `pending`
+        let mut next = 0; // the byte after the last `"` or `\n` seen
+        for i in memchr::memchr2_iter(b'"', b'\n', chunk) {
+            if i > next {
+                self.after_newline = false; // ordinary bytes since the last one
+            }
+            next = i + 1;
+            if chunk[i] == b'"' {
+                self.in_quotes = !self.in_quotes;
+                self.after_newline = false;
+            } else if self.in_quotes {
+                self.after_newline = false; // a line break inside a field
+            } else {
+                if self.after_newline {
+                    self.pending.extend_from_slice(&chunk[copied..i]);
+                    self.pending.push(b'\r');
+                    copied = i;
+                }
+                self.after_newline = true;
+            }
+        }
+        if n > next {
+            self.after_newline = false;
+        }
+        self.pending.extend_from_slice(&chunk[copied..n]);
+        Ok(n > 0)
+    }
+}
+
+impl<R: Read> Read for MarkEmptyLines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.pending.len() && !self.refill()? {
+            return Ok(0);
+        }
+        let n = (self.pending.len() - self.pos).min(buf.len());
+        buf[..n].copy_from_slice(&self.pending[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
 /// The delimiter of a file whose first bytes are `head` (decoded text): `,`
 /// unless the header line holds tabs and no commas (evaluations.md).
 pub fn sniff_delimiter(head: &[u8]) -> u8 {
@@ -252,4 +334,44 @@ pub fn encoding_for_label(name: &str) -> Result<&'static Encoding> {
             "--encoding: unknown encoding \"{name}\" (try utf-8, gbk, gb18030, utf-16le, utf-16be)"
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark(input: &[u8], chunk: usize) -> Vec<u8> {
+        // Feed the input in small pieces to cross chunk boundaries.
+        struct Pieces<'a>(&'a [u8], usize);
+        impl Read for Pieces<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let n = self.0.len().min(self.1).min(buf.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut out = Vec::new();
+        MarkEmptyLines::new(Pieces(input, chunk))
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn empty_lines_outside_quotes_are_marked() {
+        for chunk in [1, 2, 3, 64] {
+            assert_eq!(mark(b"a\n\nb\n", chunk), b"a\n\r\nb\n");
+            assert_eq!(mark(b"\na\n", chunk), b"\r\na\n");
+            assert_eq!(mark(b"a\n\n\nb", chunk), b"a\n\r\n\r\nb");
+            // CRLF empty lines already read as a record; left alone.
+            assert_eq!(mark(b"a\r\n\r\nb\r\n", chunk), b"a\r\n\r\nb\r\n");
+            // A blank line inside a quoted field is data.
+            assert_eq!(
+                mark(b"a,\"x\n\ny\"\n\nb\n", chunk),
+                b"a,\"x\n\ny\"\n\r\nb\n"
+            );
+            assert_eq!(mark(b"a,\"q\"\"\n\n\"\n", chunk), b"a,\"q\"\"\n\n\"\n");
+        }
+    }
 }

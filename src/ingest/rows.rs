@@ -6,7 +6,7 @@
 //! allocates only when it meets a new person or rater.
 
 use super::columns::{Column, Layout};
-use super::decode::{open_utf8, sniff_delimiter};
+use super::decode::{open_utf8, sniff_delimiter, MarkEmptyLines};
 use super::rejects::Rejects;
 use super::{Comment, Dataset, IngestOptions, InputFile, PersonPeriod, RatingRecord};
 use crate::error::{KsaError, Result};
@@ -194,7 +194,7 @@ impl<'m> Ingestor<'m> {
             // left at the end of a last field is removed by trimming.
             .terminator(csv::Terminator::Any(b'\n'))
             .buffer_capacity(1 << 16)
-            .from_reader(decoded.reader);
+            .from_reader(MarkEmptyLines::new(decoded.reader));
         let csv_err = |e: csv::Error| -> KsaError {
             match e.into_kind() {
                 csv::ErrorKind::Io(io) => KsaError::invalid(io.to_string()),
