@@ -26,9 +26,7 @@ impl Rejects {
                 Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
                 _ => PathBuf::from("."),
             };
-            let tmp = tempfile::Builder::new()
-                .prefix(".ksa-rejects-")
-                .tempfile_in(&dir)
+            let tmp = crate::output::dest::new_temp_file(&dir, ".ksa-rejects-")
                 .map_err(|e| KsaError::io(&self.path, e))?;
             let mut w = csv::WriterBuilder::new()
                 .flexible(true)

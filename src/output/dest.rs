@@ -41,10 +41,7 @@ impl AtomicFile {
                 io::Error::new(io::ErrorKind::NotFound, "the folder does not exist"),
             ));
         }
-        let tmp = tempfile::Builder::new()
-            .prefix(".ksa-")
-            .tempfile_in(&dir)
-            .map_err(|e| KsaError::io(target, e))?;
+        let tmp = new_temp_file(&dir, ".ksa-").map_err(|e| KsaError::io(target, e))?;
         Ok(AtomicFile {
             target: target.to_path_buf(),
             tmp,
@@ -62,6 +59,20 @@ impl AtomicFile {
             .map_err(|e| KsaError::io(&target, e.error))?;
         Ok(())
     }
+}
+
+/// A temporary file in `dir` that becomes a user's output file: readable
+/// like any file the user creates (0644 less the umask), not the 0600 that
+/// temporary files get by default.
+pub fn new_temp_file(dir: &Path, prefix: &str) -> io::Result<tempfile::NamedTempFile> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(prefix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    b.tempfile_in(dir)
 }
 
 /// Writes `f`'s output to `out` atomically, or to stdout when `out` is None.
