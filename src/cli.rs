@@ -59,18 +59,18 @@ pub enum Command {
         #[arg(long)]
         weighting: Option<String>,
     },
-    /// Training plans per person or for a team (not yet available).
-    Plan {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-        rest: Vec<String>,
-    },
-    /// HTML reports with charts (not yet available).
-    Report {
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-        rest: Vec<String>,
-    },
+    /// Training plans per person, or a team's training-needs analysis (--team).
+    Plan(PlanArgs),
+    /// Who meets the grade above their own, and who is one training plan away.
+    Promote(PromoteArgs),
+    /// Appraisal on task performance, competency development and objectives.
+    Appraise(AppraiseArgs),
+    /// HTML reports with charts: per person, for a team, or comparing candidates.
+    Report(ReportArgs),
     /// Generate realistic sample evaluation data for a model (deterministic).
     Sample(SampleArgs),
+    /// Measurement quality: precision, rater agreement, alpha, leniency, self-other, population.
+    Stats(StatsArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -158,4 +158,163 @@ pub struct SampleArgs {
     /// Do not start the files with a byte-order mark (Excel needs it to read UTF-8).
     #[arg(long)]
     pub no_bom: bool,
+}
+
+/// Which HTML report `ksa report` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportKind {
+    /// One file per person and period: scores, gaps, radar, shortfalls.
+    Individual,
+    /// One file for a unit (--unit) or everyone, in one period.
+    Team,
+    /// One file ranking candidates for a grade (--grade is required).
+    Compare,
+}
+
+#[derive(Args, Debug, Clone)]
+#[command(mut_arg("out", |a| a
+    .value_name("DIR")
+    .help("Folder to write the reports into (created if missing)")))]
+#[command(mut_arg("format", |a| a.hide(true)))]
+#[command(mut_arg("bom", |a| a.hide(true)))]
+pub struct ReportArgs {
+    /// individual, team or compare.
+    #[arg(value_enum)]
+    pub kind: ReportKind,
+    #[command(flatten)]
+    pub eval: EvalArgs,
+    /// Target grade (id or name): gaps against it; required for compare.
+    #[arg(long)]
+    pub grade: Option<String>,
+    /// Only this period [team and compare default: the latest].
+    #[arg(long)]
+    pub period: Option<String>,
+    /// Only this organisation unit.
+    #[arg(long)]
+    pub unit: Option<String>,
+    /// Only this person (individual reports).
+    #[arg(long)]
+    pub person: Option<String>,
+    #[arg(long)]
+    pub weighting: Option<String>,
+    /// Folder of templates that replace the built-in ones of the same name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Levels by which self and others must differ to be a blind spot or hidden strength.
+    #[arg(long, value_name = "LEVELS", default_value_t = 1.0)]
+    pub blind_spot_threshold: f64,
+    /// Training plans: hours available per person (team report: person-hours for the team).
+    #[arg(long, value_name = "H", value_parser = parse_budget)]
+    pub budget_hours: Option<f64>,
+    /// Training plans: money available per person (team report: for the team).
+    #[arg(long, value_name = "C", value_parser = parse_budget)]
+    pub budget_cost: Option<f64>,
+}
+
+/// Which table `ksa stats` writes (definitions: README, "Measurement quality").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatsKind {
+    /// Per person, period, competency: ratings, SD, SE, 95% interval, low precision.
+    Precision,
+    /// Per competency: ICC(1), ICC(1,k); ICC(2,·), ICC(3,·) where a panel rated everyone.
+    Icc,
+    /// Per person, period, competency: within-person agreement r_wg.
+    Rwg,
+    /// Per category: Cronbach's alpha of its competencies.
+    Alpha,
+    /// Per rater_id: leniency or severity against the other raters, t-test.
+    Raters,
+    /// Per person and period: self against others; shares per period on stderr.
+    SelfOther,
+    /// Per period, grade, competency: mean, quartiles, share meeting the requirement.
+    Population,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct StatsArgs {
+    #[arg(value_enum)]
+    pub kind: StatsKind,
+    #[command(flatten)]
+    pub eval: EvalArgs,
+    /// raters: list only raters with at least N ratings compared with other raters.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub min_ratings: usize,
+    /// self-other: levels by which self must differ from others to over- or under-rate.
+    #[arg(long, value_name = "LEVELS", default_value_t = 0.5)]
+    pub threshold: f64,
+}
+
+/// `--budget-hours` and `--budget-cost`: a finite number ≥ 0.
+fn parse_budget(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("\"{s}\" is not a number ≥ 0")),
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub eval: EvalArgs,
+    /// Target grade (id or name) [default: each person's own grade].
+    #[arg(long, conflicts_with = "next")]
+    pub grade: Option<String>,
+    /// Aim at the grade above each person's own: the path to promotion.
+    #[arg(long)]
+    pub next: bool,
+    /// Training hours available per person (with --team: person-hours for the team).
+    #[arg(long, value_name = "H", value_parser = parse_budget)]
+    pub budget_hours: Option<f64>,
+    /// Money available per person (with --team: for the team).
+    #[arg(long, value_name = "C", value_parser = parse_budget)]
+    pub budget_cost: Option<f64>,
+    /// Plan for the team: needs per course and the courses to run under one budget.
+    #[arg(long)]
+    pub team: bool,
+    /// With --team: only this organisation unit.
+    #[arg(long, requires = "team")]
+    pub unit: Option<String>,
+    /// Only this period [with --team: default the latest].
+    #[arg(long)]
+    pub period: Option<String>,
+    #[arg(long)]
+    pub weighting: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PromoteArgs {
+    #[command(flatten)]
+    pub eval: EvalArgs,
+    /// Training hours one plan may take per person.
+    #[arg(long, value_name = "H", value_parser = parse_budget)]
+    pub budget_hours: Option<f64>,
+    /// Money one plan may cost per person.
+    #[arg(long, value_name = "C", value_parser = parse_budget)]
+    pub budget_cost: Option<f64>,
+    /// Only this period.
+    #[arg(long)]
+    pub period: Option<String>,
+    #[arg(long)]
+    pub weighting: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct AppraiseArgs {
+    #[command(flatten)]
+    pub eval: EvalArgs,
+    /// Results CSV: person_id, period, task_score, objective_score (0-100).
+    #[arg(long, value_name = "FILE")]
+    pub results: PathBuf,
+    /// The earlier period: competency development is measured from it.
+    #[arg(long, value_name = "PERIOD")]
+    pub from: String,
+    /// The appraised period: its results and its overall score.
+    #[arg(long, value_name = "PERIOD")]
+    pub to: String,
+    /// Rejects file for invalid results rows under --skip-invalid
+    /// [default: results-rejects.csv beside the output].
+    #[arg(long, value_name = "FILE")]
+    pub results_rejects: Option<PathBuf>,
+    #[arg(long)]
+    pub weighting: Option<String>,
 }

@@ -4,12 +4,15 @@
 //! `model` → `ingest` → `score` → `analysis`/`plan` → `output`/`report`.
 //! `cli` and `cmd` only parse arguments, call the stages and print.
 
+pub mod analysis;
 pub mod cli;
 pub mod cmd;
 pub mod error;
 pub mod ingest;
 pub mod model;
 pub mod output;
+pub mod plan;
+pub mod report;
 pub mod sample;
 pub mod score;
 

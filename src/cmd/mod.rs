@@ -1,12 +1,17 @@
 //! One module per command: parse nothing, call the pipeline stages, print.
 
+pub mod appraise;
 pub mod demo;
 pub mod evaluate;
 pub mod model;
+pub mod plan;
+pub mod promote;
+pub mod report;
 pub mod sample;
+pub mod stats;
 
 use crate::cli::{Cli, Command};
-use crate::error::{KsaError, Result};
+use crate::error::Result;
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
@@ -25,14 +30,13 @@ pub fn run(cli: Cli) -> Result<()> {
             grade,
             weighting,
         } => evaluate::compare(&eval, &grade, weighting.as_deref(), quiet),
-        Command::Plan { .. } => Err(not_yet("plan")),
-        Command::Report { .. } => Err(not_yet("report")),
+        Command::Plan(args) => plan::run(&args, quiet),
+        Command::Promote(args) => promote::run(&args, quiet),
+        Command::Appraise(args) => appraise::run(&args, quiet),
+        Command::Report(args) => report::run(&args, quiet),
         Command::Sample(args) => sample::run(&args, quiet),
+        Command::Stats(args) => stats::run(&args, quiet),
     }
-}
-
-fn not_yet(cmd: &str) -> KsaError {
-    KsaError::Other(format!("`ksa {cmd}` is not yet available in this version"))
 }
 
 /// Prints warnings to stderr unless `--quiet`.

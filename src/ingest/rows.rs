@@ -750,7 +750,7 @@ pub(crate) fn parse_score(b: &[u8], (min, max): (f64, f64)) -> Result<Option<f64
 }
 
 /// `[+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?`
-fn is_plain_number(b: &[u8]) -> bool {
+pub fn is_plain_number(b: &[u8]) -> bool {
     let mut i = 0;
     if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
         i += 1;

@@ -68,8 +68,18 @@ pub fn load_model_str(text: &str, label: &str) -> Result<LoadedModel> {
         }
     }
 
-    let raw: RawModel = toml::from_str(text)
-        .map_err(|e| KsaError::invalid(format!("{}: {}", at(e.span()), one_line(e.message()))))?;
+    let raw: RawModel = toml::from_str(text).map_err(|e| {
+        // The parser's message says what is wrong ("invalid type: string
+        // \"0.6\", expected f64") but not where; name the key it points at.
+        let key = e.span().and_then(|s| key_before(text, s.start));
+        let msg = one_line(e.message());
+        match key {
+            Some(k) if !msg.contains(&format!("`{k}`")) => {
+                KsaError::invalid(format!("{}: key `{k}`: {msg}", at(e.span())))
+            }
+            _ => KsaError::invalid(format!("{}: {msg}", at(e.span()))),
+        }
+    })?;
     let mut v = Validator {
         text,
         label,
@@ -85,6 +95,24 @@ pub fn load_model_str(text: &str, label: &str) -> Result<LoadedModel> {
     } else {
         Err(KsaError::Invalid(v.errors))
     }
+}
+
+/// The key whose value starts at `offset`: the last bare word before the
+/// `=` that precedes it on its line (`weight = "0.6"`, `{ a = 1, b = "x" }`).
+fn key_before(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset)?;
+    let line = before.rsplit('\n').next().unwrap_or(before);
+    let lhs = line.trim_end().strip_suffix('=')?.trim_end();
+    let key: String = lhs
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '"'))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let key = key.trim_matches('"');
+    (!key.is_empty()).then(|| key.to_string())
 }
 
 fn one_line(s: &str) -> String {
@@ -120,6 +148,7 @@ struct RawModel {
     #[serde(default)]
     weightings: Vec<RawWeighting>,
     placement: Option<RawPlacement>,
+    appraisal: Option<Spanned<RawAppraisal>>,
     #[serde(default)]
     duties: Vec<RawDuty>,
     #[serde(default)]
@@ -192,6 +221,15 @@ struct RawWeighting {
 #[serde(deny_unknown_fields)]
 struct RawPlacement {
     tolerance: Option<Spanned<f64>>,
+}
+
+/// `[appraisal]`, the README's extension of schema 1: every key optional.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAppraisal {
+    task: Option<Spanned<f64>>,
+    competency: Option<Spanned<f64>>,
+    objective: Option<Spanned<f64>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -595,6 +633,24 @@ impl Validator<'_> {
             Some(t) => self.number(t, "placement: `tolerance`", 0.0, false),
         };
 
+        // ---- appraisal: weights >= 0, not all 0 (a composite of nothing)
+        let mut appraisal = Appraisal::default();
+        if let Some(a) = &raw.appraisal {
+            let r = a.get_ref();
+            for (key, field, slot) in [
+                ("task", &r.task, &mut appraisal.task),
+                ("competency", &r.competency, &mut appraisal.competency),
+                ("objective", &r.objective, &mut appraisal.objective),
+            ] {
+                if let Some(v) = field {
+                    *slot = self.number(v, &format!("appraisal: `{key}`"), 0.0, false);
+                }
+            }
+            if appraisal.task == 0.0 && appraisal.competency == 0.0 && appraisal.objective == 0.0 {
+                self.error(a, "appraisal: `task`, `competency` and `objective` are all 0; at least one must be positive");
+            }
+        }
+
         // ---- duties
         let mut seen = HashSet::new();
         let mut duties = Vec::new();
@@ -769,6 +825,7 @@ impl Validator<'_> {
             competencies,
             weightings,
             placement: Placement { tolerance },
+            appraisal,
             duties,
             training,
         }

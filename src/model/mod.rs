@@ -54,6 +54,7 @@ pub struct Model {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub weightings: Vec<Weighting>,
     pub placement: Placement,
+    pub appraisal: Appraisal,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub duties: Vec<Duty>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -164,6 +165,28 @@ pub struct Weighting {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Placement {
     pub tolerance: f64,
+}
+
+/// `[appraisal]` — an extension of model.md, still schema 1 (README, "Training
+/// plans"): the weights of the paper's three aspects of appraisal (article 1,
+/// part 三 (三): 岗位任务绩效的提高情况、胜任素质的发展、管理目标的完成情况). The
+/// composite is `Σ w·x / Σ w`, so only the ratios matter. A model without the
+/// section weighs the three equally, as the paper names them side by side.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Appraisal {
+    pub task: f64,
+    pub competency: f64,
+    pub objective: f64,
+}
+
+impl Default for Appraisal {
+    fn default() -> Self {
+        Appraisal {
+            task: 1.0,
+            competency: 1.0,
+            objective: 1.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

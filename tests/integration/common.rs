@@ -43,7 +43,10 @@ pub fn assert_same_text(expected: &str, actual: &str, what: &str) {
     let mut report = String::new();
     let mut first = None;
     for i in 0..e.len().max(a.len()) {
-        let (x, y) = (e.get(i).copied().unwrap_or("<none>"), a.get(i).copied().unwrap_or("<none>"));
+        let (x, y) = (
+            e.get(i).copied().unwrap_or("<none>"),
+            a.get(i).copied().unwrap_or("<none>"),
+        );
         if x != y && first.is_none() {
             first = Some(i + 1);
         }
@@ -67,4 +70,82 @@ pub fn run_ok(dir: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).expect("UTF-8 stdout")
+}
+
+// ---- helpers for the model, score, ingest and property tests
+
+/// What one run of `ksa` gave.
+#[derive(Debug)]
+pub struct Outcome {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    /// The `error:` lines of stderr.
+    pub fn errors(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .collect()
+    }
+
+    /// The `warning:` lines of stderr.
+    pub fn warnings(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with("warning:"))
+            .collect()
+    }
+
+    /// The last line of stderr (where the run summary must be).
+    pub fn last_stderr_line(&self) -> &str {
+        self.stderr.lines().last().unwrap_or("")
+    }
+}
+
+/// Runs `ksa` with `args` in `dir`, whatever the outcome.
+pub fn run(dir: &Path, args: &[&str]) -> Outcome {
+    let out = ksa().current_dir(dir).args(args).output().expect("run ksa");
+    Outcome {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A repository path as a string argument.
+pub fn repo_arg(rel: &str) -> String {
+    repo(rel).to_str().expect("UTF-8 path").to_string()
+}
+
+/// Compares `actual` with the golden file `tests/golden/<name>` as a whole.
+/// With `UPDATE_GOLDEN=1` in the environment the golden file is rewritten
+/// instead (review the diff before committing it).
+pub fn assert_golden(name: &str, actual: &str) {
+    let path = repo("tests/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().unwrap()).expect("golden folder");
+        std::fs::write(&path, actual).expect("write golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "golden file {} unreadable ({e}); run with UPDATE_GOLDEN=1 to create it",
+            path.display()
+        )
+    });
+    assert_same_text(&expected, actual, &format!("golden {name}"));
+}
+
+/// Parses CSV text (header included) into records of strings.
+pub fn csv_records(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("valid CSV").iter().map(str::to_string).collect())
+        .collect()
 }

@@ -1,0 +1,3 @@
+pub mod appraise;
+pub mod promote;
+pub mod stats;

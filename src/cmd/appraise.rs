@@ -1,0 +1,303 @@
+//! `ksa appraise`: reads the results file like an evaluation file (encoding
+//! detection, delimiter, invalid rows stop the run or, with
+//! `--skip-invalid`, go to a rejects file and are counted), then writes the
+//! appraisal of `crate::analysis::appraise`, one row per person.
+
+use super::evaluate::{ingest_options, output_format, read_data, read_model, resolve_weighting};
+use crate::analysis::appraise::{self, Results, ResultsLayout};
+use crate::cli::AppraiseArgs;
+use crate::error::{KsaError, Result};
+use crate::ingest;
+use crate::output::{self, dest, Value};
+use crate::score::{self, Weights};
+use std::collections::BTreeMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+pub fn columns() -> Vec<String> {
+    [
+        "unit",
+        "rank",
+        "person_id",
+        "name",
+        "task",
+        "competency",
+        "objective",
+        "composite",
+        "overall_from",
+        "overall_to",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// One appraised person, as gathered from both files.
+#[derive(Default)]
+struct Person {
+    name: Option<String>,
+    unit: Option<String>,
+    overall_from: Option<f64>,
+    overall_to: Option<f64>,
+    task: Option<f64>,
+    objective: Option<f64>,
+}
+
+pub fn run(args: &AppraiseArgs, quiet: bool) -> Result<()> {
+    let eval = &args.eval;
+    let model = read_model(eval, quiet)?;
+    let weights = Weights::new(
+        &model,
+        resolve_weighting(&model, args.weighting.as_deref())?,
+    );
+    let (from, to) = (args.from.trim(), args.to.trim());
+    if from == to {
+        return Err(KsaError::invalid(format!(
+            "--from and --to both name period \"{to}\"; competency development needs two periods"
+        )));
+    }
+    let results_rejects = results_rejects_path(args)?;
+    let data = read_data(eval, &model, quiet, false)?;
+    for (flag, p) in [("--from", from), ("--to", to)] {
+        if !data.people.iter().any(|x| x.period == p) {
+            let mut periods: Vec<&str> = data.people.iter().map(|x| x.period.as_str()).collect();
+            periods.sort_unstable();
+            periods.dedup();
+            return Err(KsaError::invalid(format!(
+                "{flag}: no evaluations in period \"{p}\" (periods: {})",
+                periods.join(", ")
+            )));
+        }
+    }
+    let results = read_results(args, to, results_rejects.as_deref(), quiet)?;
+
+    // People: everyone evaluated in either period or with a result for `to`.
+    let mut people: BTreeMap<String, Person> = BTreeMap::new();
+    // `to` last, so its name and unit win.
+    for period in [from, to] {
+        for pp in 0..data.people.len() {
+            let p = &data.people[pp];
+            if p.period != period {
+                continue;
+            }
+            let s = score::score_person(&model, &data, pp, &weights);
+            let e = people.entry(p.person_id.clone()).or_default();
+            if period == from {
+                e.overall_from = s.overall;
+            } else {
+                e.overall_to = s.overall;
+            }
+            if p.name.is_some() {
+                e.name = p.name.clone();
+            }
+            if p.unit.is_some() {
+                e.unit = p.unit.clone();
+            }
+        }
+    }
+    for r in results.rows.values() {
+        let e = people.entry(r.person_id.clone()).or_default();
+        e.task = r.task;
+        e.objective = r.objective;
+        if e.name.is_none() {
+            e.name = r.name.clone();
+        }
+        if e.unit.is_none() {
+            e.unit = r.unit.clone();
+        }
+    }
+
+    let rows: Vec<(&String, &Person, Option<f64>, Option<f64>)> = people
+        .iter()
+        .map(|(id, p)| {
+            let d = appraise::development(p.overall_from, p.overall_to, &model.scale);
+            let c = appraise::composite(&model.appraisal, p.task, d, p.objective);
+            (id, p, d, c)
+        })
+        .collect();
+    let keys: Vec<(&str, &str, Option<f64>)> = rows
+        .iter()
+        .map(|(id, p, _, c)| (p.unit.as_deref().unwrap_or(""), id.as_str(), *c))
+        .collect();
+    let order = appraise::rank_within_units(&keys);
+
+    let format = output_format(eval);
+    dest::write_output(eval.out.as_deref(), |w| {
+        let mut sink = output::sink(format, columns(), w, eval.bom, (&model.id, &model.version))?;
+        for (i, rank) in order {
+            let (id, p, d, c) = &rows[i];
+            sink.row(&[
+                p.unit.as_deref().map_or(Value::Missing, Value::Text),
+                rank.map_or(Value::Missing, |r| Value::Int(r as u64)),
+                Value::Text(id),
+                p.name.as_deref().map_or(Value::Missing, Value::Text),
+                Value::Num(p.task, 2),
+                Value::Num(*d, 2),
+                Value::Num(p.objective, 2),
+                Value::Num(*c, 2),
+                Value::Num(p.overall_from, 2),
+                Value::Num(p.overall_to, 2),
+            ])?;
+        }
+        sink.finish()
+    })?;
+    eprintln!("{}", results.summary);
+    eprintln!("{}", data.summary);
+    Ok(())
+}
+
+/// `--results-rejects`, else `results-rejects.csv` beside the output; only
+/// with `--skip-invalid`. Never an input, `--out` or the evaluations' rejects.
+fn results_rejects_path(args: &AppraiseArgs) -> Result<Option<PathBuf>> {
+    let eval = &args.eval;
+    // Validates the common flags and the evaluation rejects path as well.
+    let opts = ingest_options(eval, false)?;
+    if let Some(o) = &eval.out {
+        dest::check_not_input(o, std::slice::from_ref(&args.results))?;
+    }
+    if !eval.skip_invalid {
+        return Ok(None);
+    }
+    let path = args.results_rejects.clone().unwrap_or_else(|| {
+        match eval.out.as_ref().and_then(|o| o.parent()) {
+            Some(d) if !d.as_os_str().is_empty() => d.join("results-rejects.csv"),
+            _ => PathBuf::from("results-rejects.csv"),
+        }
+    });
+    let mut inputs = eval.evals.clone();
+    inputs.push(eval.model.clone());
+    inputs.push(args.results.clone());
+    dest::check_not_input(&path, &inputs)?;
+    for (other, flag) in [
+        (eval.out.as_ref(), "--out"),
+        (opts.rejects.as_ref(), "--rejects"),
+    ] {
+        if other.is_some_and(|o| *o == path) {
+            return Err(KsaError::invalid(format!(
+                "--results-rejects and {flag} name the same file"
+            )));
+        }
+    }
+    Ok(Some(path))
+}
+
+fn read_results(
+    args: &AppraiseArgs,
+    to: &str,
+    rejects: Option<&Path>,
+    quiet: bool,
+) -> Result<Results> {
+    let eval = &args.eval;
+    let opts = ingest_options(eval, false)?;
+    let label = ingest::label_of(&args.results);
+    let mut decoded = ingest::open_utf8(&args.results, &label, opts.encoding)?;
+    let delimiter = match opts.delimiter {
+        Some(d) => d,
+        None => {
+            let head = decoded
+                .reader
+                .fill_buf()
+                .map_err(|e| KsaError::invalid(format!("{label}: cannot read: {e}")))?;
+            crate::ingest::sniff_delimiter(head)
+        }
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_reader(decoded.reader);
+    let csv_err = |e: csv::Error| -> KsaError {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => KsaError::invalid(io.to_string()),
+            other => KsaError::invalid(format!("{label}: cannot read the CSV: {other:?}")),
+        }
+    };
+    let is_empty_line = |r: &csv::ByteRecord| r.len() == 1 && matches!(&r[0], b"" | b"\r");
+    let mut record = csv::ByteRecord::new();
+    loop {
+        if !rdr.read_byte_record(&mut record).map_err(csv_err)? {
+            return Err(KsaError::invalid(format!(
+                "{label}: no header row; a results file starts with a header"
+            )));
+        }
+        if !is_empty_line(&record) {
+            break;
+        }
+    }
+    let field = |f: &[u8]| {
+        String::from_utf8_lossy(f)
+            .trim_end_matches('\r')
+            .to_string()
+    };
+    let headers: Vec<String> = record.iter().map(field).collect();
+    let layout = ResultsLayout::from_header(headers, &label)?;
+    if !layout.unknown.is_empty() {
+        let names = layout
+            .unknown
+            .iter()
+            .map(|u| format!("{u:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if eval.strict {
+            return Err(KsaError::invalid(format!(
+                "{label}: unknown column(s) {names} (--strict)"
+            )));
+        }
+        super::warn_all(
+            &[format!(
+                "{label}: column(s) {names}: not a results column; ignored"
+            )],
+            quiet,
+        );
+    }
+
+    let mut results = Results::new(to);
+    let mut rejected: Vec<(Vec<String>, u64, String)> = Vec::new();
+    while rdr.read_byte_record(&mut record).map_err(csv_err)? {
+        if is_empty_line(&record) {
+            continue;
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let fields: Vec<String> = record.iter().map(field).collect();
+        let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+        if let Err(e) = results.add(&layout, &refs) {
+            if rejects.is_none() {
+                return Err(KsaError::invalid(format!("{label}:{line}: {e}")));
+            }
+            rejected.push((fields, line, e.to_string()));
+        }
+    }
+    if let Some(path) = rejects {
+        write_rejects(path, &layout.headers, &label, &rejected)?;
+    }
+    Ok(results)
+}
+
+/// The results' rejects file: the original fields plus `source_file`,
+/// `line` and `reason`, as for evaluations; header-only when none.
+fn write_rejects(
+    path: &Path,
+    header: &[String],
+    label: &str,
+    rows: &[(Vec<String>, u64, String)],
+) -> Result<()> {
+    let mut file = dest::AtomicFile::create(path)?;
+    {
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(file.writer());
+        let io = |e: csv::Error| KsaError::io(path, e.into());
+        let mut h = header.to_vec();
+        h.extend(["source_file", "line", "reason"].map(String::from));
+        w.write_record(&h).map_err(io)?;
+        for (fields, line, reason) in rows {
+            let mut r = fields.clone();
+            r.extend([label.to_string(), line.to_string(), reason.clone()]);
+            w.write_record(&r).map_err(io)?;
+        }
+        w.flush().map_err(|e| KsaError::io(path, e))?;
+    }
+    file.commit()
+}

@@ -1,0 +1,386 @@
+//! `ksa plan`: training plans per person, or the team's training-needs
+//! analysis (`--team`). The planning itself is `crate::plan`; this reads the
+//! model and data, calls it, and writes the rows (layouts in the README,
+//! "Training plans").
+
+use super::evaluate::{output_format, read_data, read_model, resolve_grade, resolve_weighting};
+use crate::cli::{EvalArgs, PlanArgs};
+use crate::error::{KsaError, Result};
+use crate::ingest::Dataset;
+use crate::model::{Language, Model};
+use crate::output::{self, dest, Sink, Value};
+use crate::plan::{self, team, Budget, TargetChoice, TrainingPlan};
+use crate::score::{self, Weights};
+
+pub fn run(args: &PlanArgs, quiet: bool) -> Result<()> {
+    let eval = &args.eval;
+    let model = read_model(eval, quiet)?;
+    let lang = super::model::parse_lang(eval.lang.as_deref(), model.language)?;
+    let choice = match (&args.grade, args.next) {
+        (Some(g), _) => TargetChoice::Grade(resolve_grade(&model, g)?),
+        (None, true) => TargetChoice::Next,
+        (None, false) => TargetChoice::Own,
+    };
+    let weights = Weights::new(
+        &model,
+        resolve_weighting(&model, args.weighting.as_deref())?,
+    );
+    let budget = Budget {
+        hours: args.budget_hours,
+        cost: args.budget_cost,
+    };
+    let data = read_data(eval, &model, quiet, false)?;
+    if args.team {
+        let period = team_period(&data, args.period.as_deref())?;
+        run_team(
+            eval,
+            &model,
+            &data,
+            &weights,
+            choice,
+            budget,
+            &period,
+            args.unit.as_deref(),
+            quiet,
+        )
+    } else {
+        if let Some(p) = &args.period {
+            check_period(&data, p)?;
+        }
+        let period = args.period.as_deref().map(str::trim);
+        emit(eval, &model, &data, individual_columns(), |sink| {
+            write_plans(&model, lang, &data, &weights, choice, budget, period, sink)
+        })
+    }
+}
+
+/// Every person-period's plan (of `period` when given), sorted as outputs
+/// are. Also used by `ksa demo`.
+#[allow(clippy::too_many_arguments)]
+pub fn write_plans(
+    model: &Model,
+    lang: Language,
+    data: &Dataset,
+    weights: &Weights,
+    choice: TargetChoice,
+    budget: Budget,
+    period: Option<&str>,
+    sink: &mut dyn Sink,
+) -> std::io::Result<()> {
+    for pp in data.sorted() {
+        let p = &data.people[pp];
+        if period.is_some_and(|q| q != p.period) {
+            continue;
+        }
+        let s = score::score_person(model, data, pp, weights);
+        let target = plan::resolve_target(model, p.grade, choice);
+        let tp = plan::plan_person(model, &s, target, weights, budget);
+        write_plan(model, lang, data, pp, &tp, sink)?;
+    }
+    Ok(())
+}
+
+/// `--period` must name a period of the data.
+pub(crate) fn check_period(data: &Dataset, p: &str) -> Result<()> {
+    let p = p.trim();
+    if data.people.iter().any(|x| x.period == p) {
+        return Ok(());
+    }
+    let mut periods: Vec<&str> = data.people.iter().map(|x| x.period.as_str()).collect();
+    periods.sort_unstable();
+    periods.dedup();
+    Err(KsaError::invalid(format!(
+        "--period: no evaluations in period \"{p}\" (periods: {})",
+        periods.join(", ")
+    )))
+}
+
+/// The team's period: `--period`, else the latest in the data (code-point
+/// order, which puts `2026H1` after `2025H2`).
+fn team_period(data: &Dataset, given: Option<&str>) -> Result<String> {
+    match given {
+        Some(p) => {
+            check_period(data, p)?;
+            Ok(p.trim().to_string())
+        }
+        None => Ok(data
+            .people
+            .iter()
+            .map(|p| p.period.as_str())
+            .max()
+            .unwrap_or("")
+            .to_string()),
+    }
+}
+
+fn emit(
+    eval: &EvalArgs,
+    model: &Model,
+    data: &Dataset,
+    columns: Vec<String>,
+    write: impl FnOnce(&mut dyn Sink) -> std::io::Result<()>,
+) -> Result<()> {
+    let format = output_format(eval);
+    dest::write_output(eval.out.as_deref(), |w| {
+        let mut sink = output::sink(format, columns, w, eval.bom, (&model.id, &model.version))?;
+        write(sink.as_mut())?;
+        sink.finish()
+    })?;
+    eprintln!("{}", data.summary);
+    Ok(())
+}
+
+fn columns(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+pub fn individual_columns() -> Vec<String> {
+    columns(&[
+        "person_id",
+        "period",
+        "target_grade",
+        "kind",
+        "id",
+        "name",
+        "score",
+        "required",
+        "gap",
+        "after",
+        "closed",
+        "weighted_shortfall",
+        "weighted_closed",
+        "hours",
+        "cost",
+        "related",
+        "status",
+        "action",
+    ])
+}
+
+/// One person-period's rows: the `plan` row, its `course` rows in
+/// application order, then its `competency` rows in tree order.
+fn write_plan(
+    model: &Model,
+    lang: Language,
+    data: &Dataset,
+    pp: usize,
+    tp: &TrainingPlan,
+    sink: &mut dyn Sink,
+) -> std::io::Result<()> {
+    let p = &data.people[pp];
+    let target = match tp.target {
+        Some(g) => Value::Text(&model.grades[g].id),
+        None => Value::Missing,
+    };
+    let course_ids = |v: &[usize]| -> String {
+        v.iter()
+            .map(|&t| model.training[t].id.as_str())
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let plan_courses: Vec<usize> = tp.courses.iter().map(|c| c.course).collect();
+    let related = course_ids(&plan_courses);
+    sink.row(&[
+        Value::Text(&p.person_id),
+        Value::Text(&p.period),
+        target,
+        Value::Text("plan"),
+        Value::Text("plan"),
+        p.name.as_deref().map_or(Value::Missing, Value::Text),
+        Value::Missing,
+        Value::Missing,
+        Value::Missing,
+        Value::Missing,
+        Value::Missing,
+        Value::Num(Some(tp.weighted_shortfall), 4),
+        Value::Num(Some(tp.weighted_closed), 4),
+        Value::Num(Some(tp.hours), 2),
+        Value::Num(Some(tp.cost), 2),
+        Value::Text(&related),
+        Value::Text(tp.status.code()),
+        Value::Missing,
+    ])?;
+    for pc in &tp.courses {
+        let c = &model.training[pc.course];
+        let comps = pc
+            .raises
+            .iter()
+            .map(|&k| model.competencies[k].id.as_str())
+            .collect::<Vec<_>>()
+            .join(";");
+        sink.row(&[
+            Value::Text(&p.person_id),
+            Value::Text(&p.period),
+            target,
+            Value::Text("course"),
+            Value::Text(&c.id),
+            Value::Text(&c.name),
+            Value::Missing,
+            Value::Missing,
+            Value::Missing,
+            Value::Missing,
+            Value::Missing,
+            Value::Missing,
+            Value::Num(Some(pc.weighted_closed), 4),
+            Value::Num(Some(c.hours), 2),
+            Value::Num(Some(c.cost), 2),
+            Value::Text(&comps),
+            Value::Missing,
+            Value::Missing,
+        ])?;
+    }
+    for n in &tp.needs {
+        let comp = &model.competencies[n.competency];
+        let via = course_ids(&n.courses);
+        sink.row(&[
+            Value::Text(&p.person_id),
+            Value::Text(&p.period),
+            target,
+            Value::Text("competency"),
+            Value::Text(&comp.id),
+            Value::Text(&comp.name),
+            Value::Num(n.score, 2),
+            Value::Num(Some(n.required), 2),
+            Value::Num(n.score.map(|s| s - n.required), 2),
+            Value::Num(n.after, 2),
+            Value::Num(n.score.map(|_| n.closed()), 2),
+            Value::Num(n.shortfall().map(|x| n.weight * x), 4),
+            Value::Num(n.score.map(|_| n.weight * n.closed()), 4),
+            Value::Missing,
+            Value::Missing,
+            Value::Text(&via),
+            Value::Text(n.status.code()),
+            Value::Text(n.status.action(lang)),
+        ])?;
+    }
+    Ok(())
+}
+
+pub fn team_columns() -> Vec<String> {
+    columns(&[
+        "period",
+        "unit",
+        "kind",
+        "course_id",
+        "name",
+        "needed_by",
+        "need_weighted",
+        "selected",
+        "attendees",
+        "hours_each",
+        "cost_each",
+        "hours",
+        "cost",
+        "weighted_closed",
+        "people",
+    ])
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_team(
+    eval: &EvalArgs,
+    model: &Model,
+    data: &Dataset,
+    weights: &Weights,
+    choice: TargetChoice,
+    budget: Budget,
+    period: &str,
+    unit: Option<&str>,
+    quiet: bool,
+) -> Result<()> {
+    let unit = unit.map(str::trim);
+    let members: Vec<usize> = data
+        .sorted()
+        .into_iter()
+        .filter(|&pp| {
+            let p = &data.people[pp];
+            p.period == period && unit.is_none_or(|u| p.unit.as_deref() == Some(u))
+        })
+        .collect();
+    if let (Some(u), true) = (unit, members.is_empty()) {
+        let mut units: Vec<&str> = data
+            .people
+            .iter()
+            .filter(|p| p.period == period)
+            .filter_map(|p| p.unit.as_deref())
+            .collect();
+        units.sort_unstable();
+        units.dedup();
+        return Err(KsaError::invalid(format!(
+            "--unit: no one of unit \"{u}\" in period \"{period}\" (units: {})",
+            units.join(", ")
+        )));
+    }
+    // Each member's own plan without a budget decides what they need; the
+    // budget is the team's (plan::team).
+    let needs: Vec<team::MemberNeeds> = members
+        .iter()
+        .map(|&pp| {
+            let p = &data.people[pp];
+            let s = score::score_person(model, data, pp, weights);
+            let pi = match plan::resolve_target(model, p.grade, choice) {
+                Ok(g) => plan::instance_for(model, &s, g, weights).1,
+                Err(_) => plan::PersonInstance::default(),
+            };
+            team::MemberNeeds::new(pi)
+        })
+        .collect();
+    let tp = team::team_plan(model, &needs, budget);
+    if !quiet {
+        eprintln!(
+            "team: period \"{period}\", {}{} members, {} with training needs",
+            unit.map(|u| format!("unit \"{u}\", ")).unwrap_or_default(),
+            members.len(),
+            tp.members_in_need
+        );
+    }
+    let unit_v = unit.map_or(Value::Missing, Value::Text);
+    emit(eval, model, data, team_columns(), |sink| {
+        let mut attendances = 0u64;
+        for tc in &tp.courses {
+            let c = &model.training[tc.course];
+            let people = tc
+                .needed_by
+                .iter()
+                .map(|&m| data.people[members[m]].person_id.as_str())
+                .collect::<Vec<_>>()
+                .join(";");
+            let n = tc.attendees() as f64;
+            attendances += tc.attendees() as u64;
+            sink.row(&[
+                Value::Text(period),
+                unit_v,
+                Value::Text("course"),
+                Value::Text(&c.id),
+                Value::Text(&c.name),
+                Value::Int(tc.needed_by.len() as u64),
+                Value::Num(Some(tc.need_weighted), 4),
+                Value::Bool(tc.selected),
+                Value::Int(tc.attendees() as u64),
+                Value::Num(Some(c.hours), 2),
+                Value::Num(Some(c.cost), 2),
+                Value::Num(Some(c.hours * n), 2),
+                Value::Num(Some(c.cost * n), 2),
+                Value::Num(Some(tc.weighted_closed), 4),
+                Value::Text(&people),
+            ])?;
+        }
+        sink.row(&[
+            Value::Text(period),
+            unit_v,
+            Value::Text("total"),
+            Value::Missing,
+            Value::Missing,
+            Value::Int(tp.members_in_need as u64),
+            Value::Num(Some(tp.need_weighted), 4),
+            Value::Missing,
+            Value::Int(attendances),
+            Value::Missing,
+            Value::Missing,
+            Value::Num(Some(tp.hours), 2),
+            Value::Num(Some(tp.cost), 2),
+            Value::Num(Some(tp.weighted_closed), 4),
+            Value::Missing,
+        ])
+    })
+}

@@ -1,0 +1,135 @@
+//! `ksa report individual|team|compare`: read the model and evaluations,
+//! score them, and write HTML reports into `--out DIR`.
+
+use super::evaluate::{read_data, read_model, resolve_grade, resolve_weighting};
+use crate::cli::{ReportArgs, ReportKind};
+use crate::error::{KsaError, Result};
+use crate::plan::Budget;
+use crate::report::{self, audit, compare, individual, team, Env, Templates};
+use crate::score::Weights;
+use std::io::Write;
+use std::path::Path;
+
+pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
+    let eval = &args.eval;
+    let out = eval.out.clone().ok_or_else(|| {
+        KsaError::invalid("ksa report needs --out DIR: reports are written into a folder")
+    })?;
+    if eval.format.is_some() {
+        return Err(KsaError::invalid(
+            "--format does not apply to ksa report: reports are HTML",
+        ));
+    }
+    if eval.bom {
+        return Err(KsaError::invalid(
+            "--bom does not apply to ksa report: reports are HTML",
+        ));
+    }
+    if !(args.blind_spot_threshold.is_finite() && args.blind_spot_threshold > 0.0) {
+        return Err(KsaError::invalid(format!(
+            "--blind-spot-threshold: {} must be a positive number of levels",
+            args.blind_spot_threshold
+        )));
+    }
+    if out.exists() && !out.is_dir() {
+        return Err(KsaError::invalid(format!(
+            "--out {}: is a file; ksa report writes into a folder",
+            out.display()
+        )));
+    }
+    // Model, flags and templates are checked before any data is read, so a
+    // typo costs no pass over a large file.
+    let model = read_model(eval, quiet)?;
+    let lang = super::model::parse_lang(eval.lang.as_deref(), model.language)?;
+    let grade = args
+        .grade
+        .as_deref()
+        .map(|g| resolve_grade(&model, g))
+        .transpose()?;
+    if args.kind == ReportKind::Compare && grade.is_none() {
+        return Err(KsaError::invalid(
+            "ksa report compare needs --grade G: the grade candidates are compared for",
+        ));
+    }
+    let budget = Budget {
+        hours: args.budget_hours,
+        cost: args.budget_cost,
+    };
+    if args.kind == ReportKind::Compare && !budget.is_unlimited() {
+        return Err(KsaError::invalid(
+            "--budget-hours/--budget-cost apply to individual and team reports: the comparison has no training plan",
+        ));
+    }
+    let weighting = resolve_weighting(&model, args.weighting.as_deref())?;
+    let templates = Templates::load(args.templates.as_deref(), lang)?;
+
+    std::fs::create_dir_all(&out).map_err(|e| KsaError::io(&out, e))?;
+    // `--out` is a folder here, so rejects go into it rather than beside it.
+    let mut ingest_args = eval.clone();
+    ingest_args.out = None;
+    if ingest_args.skip_invalid && ingest_args.rejects.is_none() {
+        ingest_args.rejects = Some(out.join("rejects.csv"));
+    }
+    // Comments appear only in individual reports.
+    let data = read_data(
+        &ingest_args,
+        &model,
+        quiet,
+        args.kind == ReportKind::Individual,
+    )?;
+
+    let mut files = vec![audit::sha256_file(&eval.model)?];
+    for f in &eval.evals {
+        files.push(audit::sha256_file(f)?);
+    }
+    let env = Env {
+        model: &model,
+        weights: Weights::new(&model, weighting),
+        weighting: weighting.map(|w| w.id.clone()),
+        templates: &templates,
+        audit: report::Audit::new(&model.id, &model.version, files)?,
+    };
+
+    let stdout = std::io::stdout();
+    let mut printed = stdout.lock();
+    let mut announce =
+        |p: &Path| writeln!(printed, "{}", p.display()).map_err(|e| KsaError::io("<stdout>", e));
+    match args.kind {
+        ReportKind::Individual => {
+            let opts = individual::IndividualOptions {
+                grade,
+                period: args.period.clone(),
+                unit: args.unit.clone(),
+                person: args.person.clone(),
+                blind_spot_threshold: args.blind_spot_threshold,
+            };
+            individual::render_each_within(&env, &data, &opts, budget, |page, _| {
+                announce(&report::write_page(&out, &page)?)
+            })?;
+        }
+        ReportKind::Team => {
+            let opts = team::TeamOptions {
+                grade,
+                period: args.period.clone(),
+                unit: args.unit.clone(),
+            };
+            announce(&report::write_page(
+                &out,
+                &team::render_within(&env, &data, &opts, budget)?,
+            )?)?;
+        }
+        ReportKind::Compare => {
+            let opts = compare::CompareOptions {
+                // Checked above: compare always has a grade.
+                grade: grade.unwrap_or_default(),
+                period: args.period.clone(),
+            };
+            announce(&report::write_page(
+                &out,
+                &compare::render(&env, &data, &opts)?,
+            )?)?;
+        }
+    }
+    eprintln!("{}", data.summary);
+    Ok(())
+}

@@ -1,0 +1,261 @@
+//! The candidate comparison for one grade (scoring.md §6): the ranked
+//! table with fit bars, the top five against the grade's profile, the
+//! candidates × competencies matrix with shortfalls marked, and knock-out
+//! (critical) failures flagged. Candidates whose scores are withheld for
+//! anonymity are left out and counted; the others are ranked among
+//! themselves, so no gap in the ranks hints at where a withheld one stood.
+
+use super::anonymity::Visibility;
+use super::charts::{self, Series};
+use super::{num, pct, Card, Env, Page};
+use crate::error::Result;
+use crate::ingest::Dataset;
+use crate::score::round::format_rounded;
+use crate::score::{self, PersonScores};
+use serde::Serialize;
+
+#[derive(Debug, Clone)]
+pub struct CompareOptions {
+    pub grade: usize,
+    pub period: Option<String>,
+}
+
+#[derive(Serialize)]
+struct RankRow {
+    rank: usize,
+    name: String,
+    person_id: String,
+    fit: String,
+    /// Bar width in percent, for the CSS fit bar.
+    fit_bar: String,
+    meets: bool,
+    overall: String,
+    categories: Vec<String>,
+    knockouts: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct MatrixCell {
+    text: String,
+    class: &'static str,
+}
+
+#[derive(Serialize)]
+struct MatrixRow {
+    name: String,
+    cells: Vec<MatrixCell>,
+}
+
+#[derive(Serialize)]
+struct MatrixHead {
+    name: String,
+    required: String,
+    critical: bool,
+}
+
+#[derive(Serialize)]
+struct CompareCtx {
+    grade: String,
+    period: String,
+    cards: Vec<Card>,
+    categories: Vec<String>,
+    ranking: Vec<RankRow>,
+    radar: String,
+    matrix_head: Vec<MatrixHead>,
+    matrix: Vec<MatrixRow>,
+    knockout_count: usize,
+}
+
+pub fn file_name(env: &Env, grade: usize) -> String {
+    super::names::Namer::new().name("compare", &[&env.model.grades[grade].id])
+}
+
+pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> {
+    let m = env.model;
+    let t = env.templates;
+    let g = opts.grade;
+    let period = super::choose_period(data, opts.period.as_deref())?;
+    let pps: Vec<usize> = data
+        .sorted()
+        .into_iter()
+        .filter(|&pp| data.people[pp].period == period)
+        .collect();
+    let mut withheld = 0usize;
+    let mut scored: Vec<(usize, PersonScores, Option<f64>)> = Vec::new();
+    for pp in pps {
+        if Visibility::of(m, data, pp).scores_withheld {
+            withheld += 1;
+            continue;
+        }
+        let s = score::score_person(m, data, pp, &env.weights);
+        let f = score::fit(m, &s, g, &env.weights);
+        scored.push((pp, s, f));
+    }
+    let keys: Vec<(usize, &str, Option<f64>, Option<f64>)> = scored
+        .iter()
+        .enumerate()
+        .map(|(i, (pp, s, f))| (i, data.people[*pp].person_id.as_str(), *f, s.overall))
+        .collect();
+    let ranked = score::rank_candidates(&keys);
+
+    let knockouts = |s: &PersonScores| -> Vec<String> {
+        m.competencies
+            .iter()
+            .enumerate()
+            .filter(|(c, comp)| {
+                comp.critical
+                    && comp
+                        .requirement(g)
+                        .is_some_and(|req| s.competency[*c].is_none_or(|sc| sc < req - 1e-9))
+            })
+            .map(|(_, comp)| comp.name.clone())
+            .collect()
+    };
+
+    let mut ranking = Vec::new();
+    let mut matrix = Vec::new();
+    let mut knockout_count = 0;
+    let mut meets_count = 0;
+    for r in &ranked {
+        let (pp, s, f) = &scored[r.index];
+        let p = &data.people[*pp];
+        let ko = knockouts(s);
+        if !ko.is_empty() {
+            knockout_count += 1;
+        }
+        let meets = score::meets(m, s, g);
+        meets_count += meets as usize;
+        ranking.push(RankRow {
+            rank: r.rank,
+            name: super::display_name(p),
+            person_id: p.person_id.clone(),
+            fit: pct(*f),
+            fit_bar: f
+                .map(|f| format_rounded(f * 100.0, 1))
+                .unwrap_or_else(|| "0".into()),
+            meets,
+            overall: num(s.overall),
+            categories: s.category.iter().map(|c| num(*c)).collect(),
+            knockouts: ko,
+        });
+        matrix.push(MatrixRow {
+            name: format!("{} ({})", super::display_name(p), p.person_id),
+            cells: m
+                .competencies
+                .iter()
+                .enumerate()
+                .map(|(c, comp)| {
+                    let req = comp.requirement(g);
+                    let class = match (s.competency[c], req) {
+                        (None, Some(_)) if comp.critical => "ko",
+                        (None, _) => "na",
+                        (Some(sc), Some(req)) if sc < req - 1e-9 && comp.critical => "ko",
+                        (Some(sc), Some(req)) if sc < req - 1e-9 => "short",
+                        _ => "ok",
+                    };
+                    MatrixCell {
+                        text: num(s.competency[c]),
+                        class,
+                    }
+                })
+                .collect(),
+        });
+    }
+
+    let top: Vec<Series> = ranked
+        .iter()
+        .take(5)
+        .enumerate()
+        .map(|(i, r)| {
+            let (pp, s, _) = &scored[r.index];
+            Series {
+                name: format!("{}. {}", r.rank, super::display_name(&data.people[*pp])),
+                values: s.competency.clone(),
+                color: charts::PALETTE[i % charts::PALETTE.len()],
+                dashed: false,
+                fill: false,
+                width: 2,
+            }
+        })
+        .chain(std::iter::once(Series {
+            name: t.fill("series_required", &[("grade", &m.grades[g].name)]),
+            values: m.competencies.iter().map(|c| c.requirement(g)).collect(),
+            color: charts::INK,
+            dashed: true,
+            fill: false,
+            width: 3,
+        }))
+        .collect();
+    let radar = charts::radar(
+        &t.label("compare_radar_title"),
+        &m.competencies
+            .iter()
+            .map(|c| c.name.clone())
+            .collect::<Vec<_>>(),
+        &top,
+        m.scale.min_f(),
+        m.scale.max_f(),
+    )?;
+
+    let mut cards = vec![
+        Card::new(
+            t.label("candidates"),
+            scored.len().to_string(),
+            String::new(),
+            "na",
+        ),
+        Card::new(
+            t.fill("meeting_grade", &[("grade", &m.grades[g].name)]),
+            meets_count.to_string(),
+            String::new(),
+            "pos",
+        ),
+        Card::new(
+            t.label("knockout_candidates"),
+            knockout_count.to_string(),
+            String::new(),
+            if knockout_count > 0 { "neg" } else { "na" },
+        ),
+    ];
+    if withheld > 0 {
+        cards.push(Card::new(
+            t.label("withheld_people"),
+            withheld.to_string(),
+            t.label("withheld_people_note"),
+            "na",
+        ));
+    }
+    let c = CompareCtx {
+        grade: m.grades[g].name.clone(),
+        period: if period.is_empty() {
+            "—".into()
+        } else {
+            period.clone()
+        },
+        cards,
+        categories: m.categories.iter().map(|c| c.name.clone()).collect(),
+        ranking,
+        radar,
+        matrix_head: m
+            .competencies
+            .iter()
+            .map(|c| MatrixHead {
+                name: c.name.clone(),
+                required: c
+                    .requirement(g)
+                    .map(crate::model::fmt_level)
+                    .unwrap_or_else(|| "—".into()),
+                critical: c.critical,
+            })
+            .collect(),
+        matrix,
+        knockout_count,
+    };
+    let title = format!("{} · {}", t.label("title_compare"), m.grades[g].name);
+    let mut ctx = env.base_context(&title);
+    ctx.insert("cmp", &c);
+    Ok(Page {
+        file_name: file_name(env, g),
+        html: t.render("compare.html", &ctx)?,
+    })
+}

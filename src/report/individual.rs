@@ -1,0 +1,653 @@
+//! The individual gap report: one page per person and period.
+//!
+//! Comments: a comment carries its rater group, and a comment from a group
+//! that is suppressed for this person would show that group's view on its
+//! own, so such comments are left out. The page then says that comments of
+//! suppressed groups are not shown — whenever any group is suppressed,
+//! whether or not it commented, so the notice itself gives nothing away.
+//! Rater ids are never shown.
+
+use super::anonymity::{CellView, GroupStatus, Visibility};
+use super::charts::{self, Series};
+use super::names::Namer;
+use super::{gap_class, num, pct, signed, Card, Env, Page};
+use crate::analysis::stats::precision;
+use crate::error::{KsaError, Result};
+use crate::ingest::Dataset;
+use crate::model::fmt_level;
+use crate::plan::Budget;
+use crate::score::{self, PersonScores};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone)]
+pub struct IndividualOptions {
+    /// `--grade`: the target grade for everyone; default each person's own.
+    pub grade: Option<usize>,
+    pub period: Option<String>,
+    pub unit: Option<String>,
+    pub person: Option<String>,
+    /// Self and others differing by at least this many levels is a blind
+    /// spot (self higher) or a hidden strength (self lower).
+    pub blind_spot_threshold: f64,
+}
+
+#[derive(Serialize)]
+struct GroupHead {
+    name: String,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct CellCtx {
+    text: String,
+    class: &'static str,
+}
+
+#[derive(Serialize)]
+struct Row {
+    kind: &'static str,
+    name: String,
+    critical: bool,
+    required: String,
+    score: String,
+    gap: String,
+    gap_class: &'static str,
+    /// Issue 6: flagged "low precision" by `analysis::stats::precision`;
+    /// shown next to the score, never hidden.
+    low_precision: bool,
+    cells: Vec<CellCtx>,
+}
+
+#[derive(Serialize)]
+struct Spot {
+    name: String,
+    self_score: String,
+    others: String,
+    diff: String,
+}
+
+#[derive(Serialize)]
+struct Shortfall {
+    name: String,
+    critical: bool,
+    required: String,
+    score: String,
+    gap: String,
+    level: String,
+    indicator: String,
+}
+
+#[derive(Serialize)]
+struct CommentCtx {
+    group: String,
+    competency: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct ChangeRow {
+    kind: &'static str,
+    name: String,
+    before: String,
+    now: String,
+    delta: String,
+    class: &'static str,
+}
+
+#[derive(Serialize)]
+struct Change {
+    heading: String,
+    grade_note: String,
+    rows: Vec<ChangeRow>,
+}
+
+#[derive(Serialize)]
+struct PersonCtx {
+    name: String,
+    person_id: String,
+    unit: String,
+    grade: String,
+    period: String,
+    target: String,
+    withheld: bool,
+    cards: Vec<Card>,
+    radar: String,
+    gaps: String,
+    groups: Vec<GroupHead>,
+    group_notes: Vec<String>,
+    rows: Vec<Row>,
+    any_withheld_cell: bool,
+    any_low_precision: bool,
+    self_available: bool,
+    blind_spots: Vec<Spot>,
+    hidden_strengths: Vec<Spot>,
+    threshold: String,
+    shortfalls: Vec<Shortfall>,
+    not_assessed: Vec<String>,
+    comments: Vec<CommentCtx>,
+    comments_note: String,
+    change: Option<Change>,
+    /// `None` when the scores are withheld: the plan is made from them.
+    plan: Option<super::plan::PersonPlanCtx>,
+}
+
+/// The self-rating group: by id `self`, the convention of model.md.
+pub fn self_group(env: &Env) -> Option<usize> {
+    env.model.raters.iter().position(|r| r.id == "self")
+}
+
+/// Renders every selected person-period and hands each page to `emit`
+/// (with its person-period index) as soon as it is made, so a whole bank's
+/// reports never sit in memory together. Returns how many were made.
+/// Training plans are the cheapest full plans (no budget), as `ksa plan`.
+pub fn render_each(
+    env: &Env,
+    data: &Dataset,
+    opts: &IndividualOptions,
+    emit: impl FnMut(Page, usize) -> Result<()>,
+) -> Result<usize> {
+    render_each_within(env, data, opts, Budget::UNLIMITED, emit)
+}
+
+/// [`render_each`] with each person's training plan chosen within `budget`
+/// (`--budget-hours`, `--budget-cost`: per person, as `ksa plan`).
+pub fn render_each_within(
+    env: &Env,
+    data: &Dataset,
+    opts: &IndividualOptions,
+    budget: Budget,
+    mut emit: impl FnMut(Page, usize) -> Result<()>,
+) -> Result<usize> {
+    let selected: Vec<usize> = data
+        .sorted()
+        .into_iter()
+        .filter(|&pp| {
+            let p = &data.people[pp];
+            opts.period.as_deref().is_none_or(|x| p.period == x.trim())
+                && opts
+                    .unit
+                    .as_deref()
+                    .is_none_or(|u| p.unit.as_deref() == Some(u.trim()))
+                && opts
+                    .person
+                    .as_deref()
+                    .is_none_or(|x| p.person_id == x.trim())
+        })
+        .collect();
+    let filtered = opts.period.is_some() || opts.unit.is_some() || opts.person.is_some();
+    if selected.is_empty() && filtered && !data.people.is_empty() {
+        return Err(KsaError::invalid(
+            "no person and period in the data matches --period/--unit/--person",
+        ));
+    }
+    // Periods of each person, for "change since the last period".
+    let mut history: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
+    for (pp, p) in data.people.iter().enumerate() {
+        history
+            .entry(p.person_id.as_str())
+            .or_default()
+            .push((p.period.as_str(), pp));
+    }
+    for h in history.values_mut() {
+        h.sort();
+    }
+    let mut namer = Namer::new();
+    for &pp in &selected {
+        let p = &data.people[pp];
+        let prev = history
+            .get(p.person_id.as_str())
+            .and_then(|h| h.iter().rev().find(|(per, _)| *per < p.period.as_str()))
+            .map(|(_, i)| *i);
+        let person = person_context(env, data, pp, prev, opts, budget)?;
+        let title = format!(
+            "{} · {} {}",
+            env.templates.label("title_individual"),
+            person.name,
+            p.period
+        );
+        let mut ctx = env.base_context(&title);
+        ctx.insert("people", &[person]);
+        let html = env.templates.render("individual.html", &ctx)?;
+        let file_name = namer.name("person", &[&p.person_id, &p.period]);
+        emit(Page { file_name, html }, pp)?;
+    }
+    Ok(selected.len())
+}
+
+fn person_context(
+    env: &Env,
+    data: &Dataset,
+    pp: usize,
+    prev: Option<usize>,
+    opts: &IndividualOptions,
+    budget: Budget,
+) -> Result<PersonCtx> {
+    let m = env.model;
+    let t = env.templates;
+    let p = &data.people[pp];
+    let vis = Visibility::of(m, data, pp);
+    let s = score::score_person(m, data, pp, &env.weights);
+    let target = score::target_grade(opts.grade, p.grade);
+    let next = target.and_then(|g| m.next_grade(g));
+    let gaps = target.map(|g| score::gaps(m, &s, g, &env.weights));
+    let threshold = fmt_level(opts.blind_spot_threshold);
+
+    let mut ctx = PersonCtx {
+        name: super::display_name(p),
+        person_id: p.person_id.clone(),
+        unit: p.unit.clone().unwrap_or_else(|| "—".into()),
+        grade: env.grade_name(p.grade),
+        period: if p.period.is_empty() {
+            "—".into()
+        } else {
+            p.period.clone()
+        },
+        target: env.grade_name(target),
+        withheld: vis.scores_withheld,
+        cards: Vec::new(),
+        radar: String::new(),
+        gaps: String::new(),
+        groups: Vec::new(),
+        group_notes: Vec::new(),
+        rows: Vec::new(),
+        any_withheld_cell: false,
+        any_low_precision: false,
+        self_available: false,
+        blind_spots: Vec::new(),
+        hidden_strengths: Vec::new(),
+        threshold: threshold.clone(),
+        shortfalls: Vec::new(),
+        not_assessed: Vec::new(),
+        comments: Vec::new(),
+        comments_note: String::new(),
+        change: None,
+        plan: None,
+    };
+
+    // Which groups are shown, suppressed or absent (rule 1).
+    let mut shown: Vec<usize> = Vec::new();
+    for (g, r) in m.raters.iter().enumerate() {
+        match vis.groups[g] {
+            GroupStatus::Shown(n) => {
+                shown.push(g);
+                ctx.groups.push(GroupHead {
+                    name: r.name.clone(),
+                    note: t.fill("raters_n", &[("n", &n.to_string())]),
+                });
+            }
+            GroupStatus::Suppressed => ctx.group_notes.push(t.fill(
+                "group_suppressed",
+                &[("group", &r.name), ("n", &r.min_count.to_string())],
+            )),
+            GroupStatus::NoRatings => {}
+        }
+    }
+    if vis.counted_withheld {
+        ctx.group_notes.push(t.label("counted_withheld"));
+    }
+    if vis.any_suppressed() {
+        ctx.comments_note = t.label("comments_suppressed");
+    }
+
+    // Comments of shown groups only (see the module comment).
+    for c in data.comments.get(pp).map(Vec::as_slice).unwrap_or(&[]) {
+        if matches!(vis.groups.get(c.rater), Some(GroupStatus::Shown(_))) {
+            ctx.comments.push(CommentCtx {
+                group: m.raters[c.rater].name.clone(),
+                competency: c
+                    .competency
+                    .map(|i| m.competencies[i].name.clone())
+                    .unwrap_or_default(),
+                text: c.text.clone(),
+            });
+        }
+    }
+
+    if vis.scores_withheld {
+        ctx.group_notes.push(t.label("scores_withheld"));
+        return Ok(ctx);
+    }
+
+    // Summary cards.
+    let req_note = |r: Option<f64>, g: Option<f64>| match r {
+        Some(r) => t.fill(
+            "card_required",
+            &[("req", &num(Some(r))), ("gap", &signed(g))],
+        ),
+        None => String::new(),
+    };
+    ctx.cards.push(Card::new(
+        t.label("overall"),
+        num(s.overall),
+        req_note(
+            gaps.as_ref().and_then(|g| g.overall_required),
+            gaps.as_ref().and_then(|g| g.overall_gap),
+        ),
+        gap_class(gaps.as_ref().and_then(|g| g.overall_gap)),
+    ));
+    for (k, cat) in m.categories.iter().enumerate() {
+        ctx.cards.push(Card::new(
+            cat.name.clone(),
+            num(s.category[k]),
+            req_note(
+                gaps.as_ref().and_then(|g| g.category_required[k]),
+                gaps.as_ref().and_then(|g| g.category_gap[k]),
+            ),
+            gap_class(gaps.as_ref().and_then(|g| g.category_gap[k])),
+        ));
+    }
+    let fit_card = |label: &str, g: Option<usize>| match g {
+        Some(g) => Card::new(
+            t.fill(label, &[("grade", &m.grades[g].name)]),
+            pct(score::fit(m, &s, g, &env.weights)),
+            if score::meets(m, &s, g) {
+                t.label("meets")
+            } else {
+                t.label("not_meets")
+            },
+            if score::meets(m, &s, g) { "pos" } else { "neg" },
+        ),
+        None => Card::new(
+            t.fill(label, &[("grade", "—")]),
+            "—".into(),
+            String::new(),
+            "na",
+        ),
+    };
+    ctx.cards.push(fit_card("card_fit_target", target));
+    if target.is_some() {
+        match next {
+            Some(_) => ctx.cards.push(fit_card("card_fit_next", next)),
+            None => ctx.cards.push(Card::new(
+                t.fill("card_fit_next", &[("grade", "—")]),
+                "—".into(),
+                t.label("highest_grade"),
+                "na",
+            )),
+        }
+    }
+    let placed = score::placement(m, &s);
+    ctx.cards.push(Card::new(
+        t.label("placement"),
+        env.grade_name(placed),
+        String::new(),
+        "na",
+    ));
+    let ready = next.map(|g| score::meets(m, &s, g));
+    ctx.cards.push(Card::new(
+        t.label("ready_next"),
+        match ready {
+            Some(true) => t.label("yes"),
+            Some(false) => t.label("no"),
+            None => "—".into(),
+        },
+        match next {
+            Some(g) => m.grades[g].name.clone(),
+            None => t.label("highest_grade"),
+        },
+        match ready {
+            Some(true) => "pos",
+            Some(false) => "neg",
+            None => "na",
+        },
+    ));
+
+    // Charts.
+    let axes: Vec<String> = m.competencies.iter().map(|c| c.name.clone()).collect();
+    let mut series = vec![Series {
+        name: t.fill("series_person", &[("name", &ctx.name)]),
+        values: s.competency.clone(),
+        color: charts::PERSON,
+        dashed: false,
+        fill: true,
+        width: 2,
+    }];
+    if let Some(g) = target {
+        series.push(Series {
+            name: t.fill("series_required", &[("grade", &m.grades[g].name)]),
+            values: m.competencies.iter().map(|c| c.requirement(g)).collect(),
+            color: charts::TARGET,
+            dashed: false,
+            fill: false,
+            width: 2,
+        });
+    }
+    if let Some(g) = next {
+        series.push(Series {
+            name: t.fill("series_required", &[("grade", &m.grades[g].name)]),
+            values: m.competencies.iter().map(|c| c.requirement(g)).collect(),
+            color: charts::NEXT,
+            dashed: true,
+            fill: false,
+            width: 2,
+        });
+    }
+    ctx.radar = charts::radar(
+        &t.label("radar_title"),
+        &axes,
+        &series,
+        m.scale.min_f(),
+        m.scale.max_f(),
+    )?;
+    if let Some(g) = &gaps {
+        let mut items: Vec<(String, Option<f64>)> = m
+            .competencies
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| g.competency_required[*c].is_some())
+            .map(|(c, comp)| (comp.name.clone(), g.competency_gap[c]))
+            .collect();
+        // Largest shortfall first; not assessed last.
+        items.sort_by(|a, b| match (a.1, b.1) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        ctx.gaps = charts::gap_bars(&t.label("gap_chart_title"), &items, "0")?;
+    }
+
+    // The competency table, with the group columns of the shown groups.
+    for (k, cat) in m.categories.iter().enumerate() {
+        ctx.rows.push(Row {
+            kind: "category",
+            name: cat.name.clone(),
+            critical: false,
+            required: num(gaps.as_ref().and_then(|g| g.category_required[k])),
+            score: num(s.category[k]),
+            gap: signed(gaps.as_ref().and_then(|g| g.category_gap[k])),
+            gap_class: gap_class(gaps.as_ref().and_then(|g| g.category_gap[k])),
+            low_precision: false,
+            cells: shown
+                .iter()
+                .map(|_| CellCtx {
+                    text: String::new(),
+                    class: "na",
+                })
+                .collect(),
+        });
+        for c in m.competencies_of(k) {
+            let comp = &m.competencies[c];
+            let gap = gaps.as_ref().and_then(|g| g.competency_gap[c]);
+            let cells = shown
+                .iter()
+                .map(|&g| match vis.cell(m, data, pp, c, g) {
+                    CellView::Mean(v) => CellCtx {
+                        text: num(Some(v)),
+                        class: "mean",
+                    },
+                    CellView::NoRating => CellCtx {
+                        text: "·".into(),
+                        class: "na",
+                    },
+                    CellView::Withheld => {
+                        ctx.any_withheld_cell = true;
+                        CellCtx {
+                            text: "‡".into(),
+                            class: "withheld",
+                        }
+                    }
+                })
+                .collect();
+            ctx.rows.push(Row {
+                kind: "competency",
+                name: comp.name.clone(),
+                critical: comp.critical,
+                required: num(gaps.as_ref().and_then(|g| g.competency_required[c])),
+                score: num(s.competency[c]),
+                gap: signed(gap),
+                gap_class: gap_class(gap),
+                low_precision: precision::precision(m, data, pp, c).low_precision == Some(true),
+                cells,
+            });
+        }
+    }
+
+    ctx.any_low_precision = ctx.rows.iter().any(|r| r.low_precision);
+
+    // Blind spots and hidden strengths: self against the score, which is
+    // the others' view (weight-0 groups such as self never enter it).
+    if let Some(sg) = self_group(env) {
+        if matches!(vis.groups[sg], GroupStatus::Shown(_)) {
+            ctx.self_available = true;
+            for (c, comp) in m.competencies.iter().enumerate() {
+                let (CellView::Mean(me), Some(others)) =
+                    (vis.cell(m, data, pp, c, sg), s.competency[c])
+                else {
+                    continue;
+                };
+                let d = me - others;
+                let spot = Spot {
+                    name: comp.name.clone(),
+                    self_score: num(Some(me)),
+                    others: num(Some(others)),
+                    diff: signed(Some(d)),
+                };
+                if d >= opts.blind_spot_threshold - 1e-9 {
+                    ctx.blind_spots.push(spot);
+                } else if -d >= opts.blind_spot_threshold - 1e-9 {
+                    ctx.hidden_strengths.push(spot);
+                }
+            }
+        }
+    }
+
+    // Shortfalls with what good looks like at the required level.
+    if let Some(g) = &gaps {
+        for (c, comp) in m.competencies.iter().enumerate() {
+            let Some(req) = g.competency_required[c] else {
+                continue;
+            };
+            match s.competency[c] {
+                None => ctx.not_assessed.push(comp.name.clone()),
+                Some(sc) if sc < req - 1e-9 => {
+                    let (level, indicator) = match comp.indicator_for(req) {
+                        Some((l, text)) => (
+                            match m.scale.label(l) {
+                                Some(lab) => format!("{l} · {lab}"),
+                                None => l.to_string(),
+                            },
+                            text.to_string(),
+                        ),
+                        None => (fmt_level(req), t.label("no_indicator")),
+                    };
+                    ctx.shortfalls.push(Shortfall {
+                        name: comp.name.clone(),
+                        critical: comp.critical,
+                        required: num(Some(req)),
+                        score: num(Some(sc)),
+                        gap: signed(Some(sc - req)),
+                        level,
+                        indicator,
+                    });
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    ctx.plan = Some(super::plan::person_plan(
+        env,
+        &s,
+        p.grade,
+        super::plan::choice(opts.grade),
+        budget,
+    ));
+
+    if let Some(prev) = prev {
+        ctx.change = Some(change(env, data, pp, prev, &s)?);
+    }
+    Ok(ctx)
+}
+
+fn change(env: &Env, data: &Dataset, pp: usize, prev: usize, now: &PersonScores) -> Result<Change> {
+    let m = env.model;
+    let t = env.templates;
+    let before_p = &data.people[prev];
+    let p = &data.people[pp];
+    let heading = t.fill("change_since", &[("period", &before_p.period)]);
+    if Visibility::of(m, data, prev).scores_withheld {
+        return Ok(Change {
+            heading,
+            grade_note: t.label("change_withheld"),
+            rows: Vec::new(),
+        });
+    }
+    let before = score::score_person(m, data, prev, &env.weights);
+    let grade_note = if before_p.grade != p.grade {
+        t.fill(
+            "grade_changed",
+            &[
+                ("from", &env.grade_name(before_p.grade)),
+                ("to", &env.grade_name(p.grade)),
+            ],
+        )
+    } else {
+        String::new()
+    };
+    let row = |kind: &'static str, name: String, b: Option<f64>, n: Option<f64>| {
+        let d = match (b, n) {
+            (Some(b), Some(n)) => Some(n - b),
+            _ => None,
+        };
+        ChangeRow {
+            kind,
+            name,
+            before: num(b),
+            now: num(n),
+            delta: signed(d),
+            class: gap_class(d),
+        }
+    };
+    // In tree order, as the competency table: overall, then each category
+    // followed by its competencies.
+    let mut rows = vec![row(
+        "overall",
+        t.label("overall"),
+        before.overall,
+        now.overall,
+    )];
+    for (k, cat) in m.categories.iter().enumerate() {
+        rows.push(row(
+            "category",
+            cat.name.clone(),
+            before.category[k],
+            now.category[k],
+        ));
+        for c in m.competencies_of(k) {
+            let name = m.competencies[c].name.clone();
+            rows.push(row(
+                "competency",
+                name,
+                before.competency[c],
+                now.competency[c],
+            ));
+        }
+    }
+    Ok(Change {
+        heading,
+        grade_note,
+        rows,
+    })
+}

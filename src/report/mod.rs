@@ -1,0 +1,249 @@
+//! HTML reports (issue 4): the individual gap report, the team report and the
+//! candidate comparison, each one self-contained HTML file.
+//!
+//! The report stage is the last in the pipeline: it reads the model, the
+//! accumulated `Dataset` and the scores computed from it by `score`, and
+//! never goes back to ingestion. This module builds the template contexts;
+//! `charts` draws the SVG charts, `anonymity` decides what of each rater
+//! group may be shown, `templates` loads the Tera templates and labels,
+//! and one file per report kind assembles its page.
+
+pub mod anonymity;
+pub mod audit;
+pub mod charts;
+pub mod compare;
+pub mod individual;
+pub mod names;
+pub mod plan;
+pub mod team;
+pub mod templates;
+
+use crate::error::{KsaError, Result};
+use crate::ingest::Dataset;
+use crate::model::{Language, Model};
+use crate::output::dest::AtomicFile;
+use crate::score::round::format_rounded;
+use crate::score::Weights;
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub use audit::{Audit, AuditFile};
+pub use templates::Templates;
+
+/// What every report of one run shares.
+pub struct Env<'a> {
+    pub model: &'a Model,
+    pub weights: Weights,
+    /// The weighting's id, when `--weighting` chose one (named on the page).
+    pub weighting: Option<String>,
+    pub templates: &'a Templates,
+    pub audit: Audit,
+}
+
+impl Env<'_> {
+    pub fn lang(&self) -> Language {
+        self.templates.lang
+    }
+
+    /// The context every page starts from: labels, audit line, language.
+    fn base_context(&self, title: &str) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert("l", &self.templates.labels);
+        ctx.insert("audit", &self.audit);
+        ctx.insert(
+            "lang_html",
+            match self.lang() {
+                Language::Zh => "zh-CN",
+                Language::En => "en",
+            },
+        );
+        ctx.insert("title", title);
+        ctx.insert("model_name", &self.model.name);
+        ctx.insert("weighting", &self.weighting);
+        ctx
+    }
+
+    pub fn grade_name(&self, g: Option<usize>) -> String {
+        match g {
+            Some(g) => self.model.grades[g].name.clone(),
+            None => self.templates.label("none"),
+        }
+    }
+}
+
+/// One finished page: its file name inside `--out` and its text.
+pub struct Page {
+    pub file_name: String,
+    pub html: String,
+}
+
+/// Writes a page into `dir` atomically. The name comes from `names`, which
+/// only ever makes plain file names; checked again here so that no page can
+/// be written outside `dir`.
+pub fn write_page(dir: &Path, page: &Page) -> Result<PathBuf> {
+    let plain = Path::new(&page.file_name)
+        .file_name()
+        .is_some_and(|n| n == page.file_name.as_str());
+    if !plain || page.file_name.starts_with('.') {
+        return Err(KsaError::Other(format!(
+            "refusing to write report file \"{}\": not a plain file name",
+            page.file_name
+        )));
+    }
+    let path = dir.join(&page.file_name);
+    let mut f = AtomicFile::create(&path)?;
+    {
+        let mut w = f.writer();
+        w.write_all(page.html.as_bytes())
+            .and_then(|_| w.flush())
+            .map_err(|e| KsaError::io(&path, e))?;
+    }
+    f.commit()?;
+    Ok(path)
+}
+
+/// Periods in the data, in code-point order.
+pub fn periods(data: &Dataset) -> Vec<String> {
+    let mut p: Vec<String> = data.people.iter().map(|p| p.period.clone()).collect();
+    p.sort();
+    p.dedup();
+    p
+}
+
+/// `--period` when given (it must exist), else the latest period: team and
+/// comparison reports describe one period at a time.
+pub fn choose_period(data: &Dataset, wanted: Option<&str>) -> Result<String> {
+    let all = periods(data);
+    match wanted {
+        Some(w) => {
+            let w = w.trim();
+            if all.iter().any(|p| p == w) {
+                Ok(w.to_string())
+            } else {
+                Err(KsaError::invalid(format!(
+                    "--period: \"{w}\" is not a period of the data (periods: {})",
+                    if all.is_empty() {
+                        "none".to_string()
+                    } else {
+                        all.join(", ")
+                    }
+                )))
+            }
+        }
+        None => Ok(all.last().cloned().unwrap_or_default()),
+    }
+}
+
+/// Numbers as reports show them: rounded as in scoring.md §7.
+pub fn num(x: Option<f64>) -> String {
+    x.map(|v| format_rounded(v, 2))
+        .unwrap_or_else(|| "—".to_string())
+}
+
+/// A gap with its sign, so "+0.50" and "-0.50" read apart at a glance.
+pub fn signed(x: Option<f64>) -> String {
+    match x {
+        None => "—".to_string(),
+        Some(v) => {
+            let s = format_rounded(v, 2);
+            if s.starts_with('-') || s == "0.00" {
+                s
+            } else {
+                format!("+{s}")
+            }
+        }
+    }
+}
+
+/// A fit as a percentage with one decimal.
+pub fn pct(x: Option<f64>) -> String {
+    x.map(|v| format!("{}%", format_rounded(v * 100.0, 1)))
+        .unwrap_or_else(|| "—".to_string())
+}
+
+/// CSS class of a gap: shortfall, met, above.
+pub fn gap_class(x: Option<f64>) -> &'static str {
+    match x {
+        None => "na",
+        Some(v) if v < -1e-9 => "neg",
+        Some(v) if v > 1e-9 => "pos",
+        Some(_) => "zero",
+    }
+}
+
+/// A label and value shown as a summary card.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub label: String,
+    pub value: String,
+    pub note: String,
+    pub class: String,
+}
+
+impl Card {
+    pub fn new(label: String, value: String, note: String, class: &str) -> Card {
+        Card {
+            label,
+            value,
+            note,
+            class: class.to_string(),
+        }
+    }
+}
+
+/// The text for a person: name and id, or the id alone.
+pub fn display_name(p: &crate::ingest::PersonPeriod) -> String {
+    match &p.name {
+        Some(n) if !n.is_empty() => n.clone(),
+        _ => p.person_id.clone(),
+    }
+}
+
+/// A link on the demo's index page (relative to the index).
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexLink {
+    pub title: String,
+    pub href: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexPerson {
+    pub name: String,
+    pub person_id: String,
+    pub unit: String,
+    pub grade: String,
+    pub period: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Index {
+    pub links: Vec<IndexLink>,
+    pub people: Vec<IndexPerson>,
+}
+
+impl Index {
+    pub fn person(&mut self, env: &Env, data: &Dataset, pp: usize, href: String) {
+        let p = &data.people[pp];
+        self.people.push(IndexPerson {
+            name: display_name(p),
+            person_id: p.person_id.clone(),
+            unit: p.unit.clone().unwrap_or_default(),
+            grade: env.grade_name(p.grade),
+            period: p.period.clone(),
+            href,
+        });
+    }
+}
+
+/// The index page that links a set of reports (written by `ksa demo`).
+pub fn render_index(env: &Env, index: &Index) -> Result<Page> {
+    let mut ctx = env.base_context(&env.templates.label("title_index"));
+    ctx.insert("index", index);
+    Ok(Page {
+        file_name: "index.html".to_string(),
+        html: env.templates.render("index.html", &ctx)?,
+    })
+}

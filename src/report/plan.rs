@@ -1,0 +1,283 @@
+//! The training-plan sections of the individual and team reports (issue 5):
+//! the plans themselves are `crate::plan`'s; this turns them into what the
+//! templates show.
+//!
+//! Anonymity: a plan is computed from the person's scores, so whoever's
+//! scores are withheld (rule 4 of `anonymity`) has no plan on any page, and
+//! is left out of the team's training-needs analysis as they are left out of
+//! every team figure — a course's need count that included them could be
+//! compared with their absence elsewhere.
+
+use super::{num, Env};
+use crate::model::Model;
+use crate::plan::{self, team, Budget, Need, NeedStatus, TargetChoice, TrainingPlan};
+use crate::score::PersonScores;
+use serde::Serialize;
+
+/// The target choice of a report: `--grade` for everyone, else each
+/// person's own grade (the default of `ksa plan`).
+pub fn choice(grade: Option<usize>) -> TargetChoice {
+    match grade {
+        Some(g) => TargetChoice::Grade(g),
+        None => TargetChoice::Own,
+    }
+}
+
+/// The budget line: what the plan was chosen within.
+fn budget_text(env: &Env, budget: Budget, per_person: bool) -> String {
+    let t = env.templates;
+    if budget.is_unlimited() {
+        return t.label("plan_no_budget");
+    }
+    let mut parts = Vec::new();
+    if let Some(h) = budget.hours {
+        parts.push(t.fill("plan_budget_hours", &[("h", &num(Some(h)))]));
+    }
+    if let Some(c) = budget.cost {
+        parts.push(t.fill("plan_budget_cost", &[("c", &num(Some(c)))]));
+    }
+    let key = if per_person {
+        "plan_budget_person"
+    } else {
+        "plan_budget_team"
+    };
+    t.fill(
+        key,
+        &[("limits", &parts.join(t.label("list_sep").as_str()))],
+    )
+}
+
+#[derive(Debug, Serialize)]
+pub struct CourseCtx {
+    id: String,
+    name: String,
+    hours: String,
+    cost: String,
+    /// "competency +levels" per competency it raised.
+    raises: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NeedCtx {
+    name: String,
+    critical: bool,
+    score: String,
+    required: String,
+    after: String,
+    status_code: &'static str,
+    status: String,
+    /// What to do: `NeedStatus::action`, as `ksa plan` writes it.
+    action: String,
+    /// Non-trainable: coaching, job rotation or consideration at selection.
+    not_trainable: bool,
+    courses: String,
+}
+
+/// A person's plan as the individual report shows it.
+#[derive(Debug, Serialize)]
+pub struct PersonPlanCtx {
+    status_code: &'static str,
+    status: String,
+    target: String,
+    budget: String,
+    courses: Vec<CourseCtx>,
+    needs: Vec<NeedCtx>,
+    hours: String,
+    cost: String,
+    weighted_shortfall: String,
+    weighted_closed: String,
+}
+
+/// Levels course `t` added to need `n`: the courses on one competency apply
+/// in the order of `n.courses`, each adding its `gain` but never above its
+/// `up_to`, and only what is below the requirement counts (`plan` docs).
+fn increments(model: &Model, n: &Need) -> Vec<(usize, f64)> {
+    let Some(mut level) = n.score else {
+        return Vec::new();
+    };
+    n.courses
+        .iter()
+        .map(|&t| {
+            let c = &model.training[t];
+            let new = level.max((level + c.gain).min(c.up_to));
+            let inc = new.min(n.required) - level.min(n.required);
+            level = new;
+            (t, inc)
+        })
+        .collect()
+}
+
+/// The individual report's plan for scores `s` against `choice`.
+pub fn person_plan(
+    env: &Env,
+    s: &PersonScores,
+    own_grade: Option<usize>,
+    choice: TargetChoice,
+    budget: Budget,
+) -> PersonPlanCtx {
+    let m = env.model;
+    let t = env.templates;
+    let target = plan::resolve_target(m, own_grade, choice);
+    let tp: TrainingPlan = plan::plan_person(m, s, target, &env.weights, budget);
+    let mut raised: Vec<Vec<String>> = vec![Vec::new(); m.training.len()];
+    for n in &tp.needs {
+        for (course, inc) in increments(m, n) {
+            if inc > 1e-9 {
+                raised[course].push(format!(
+                    "{} +{}",
+                    m.competencies[n.competency].name,
+                    num(Some(inc))
+                ));
+            }
+        }
+    }
+    let courses = tp
+        .courses
+        .iter()
+        .map(|pc| {
+            let c = &m.training[pc.course];
+            CourseCtx {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                hours: num(Some(c.hours)),
+                cost: num(Some(c.cost)),
+                raises: std::mem::take(&mut raised[pc.course]),
+            }
+        })
+        .collect();
+    let needs = tp
+        .needs
+        .iter()
+        .map(|n| {
+            let comp = &m.competencies[n.competency];
+            NeedCtx {
+                name: comp.name.clone(),
+                critical: comp.critical,
+                score: num(n.score),
+                required: num(Some(n.required)),
+                after: num(n.after),
+                status_code: n.status.code(),
+                status: t.label(&format!("need_{}", n.status.code())),
+                action: n.status.action(env.lang()).to_string(),
+                not_trainable: n.status == NeedStatus::NotTrainable,
+                courses: n
+                    .courses
+                    .iter()
+                    .map(|&c| m.training[c].name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(t.label("list_sep").as_str()),
+            }
+        })
+        .collect();
+    PersonPlanCtx {
+        status_code: tp.status.code(),
+        status: t.label(&format!("plan_{}", tp.status.code())),
+        target: env.grade_name(tp.target),
+        budget: budget_text(env, budget, true),
+        courses,
+        needs,
+        hours: num(Some(tp.hours)),
+        cost: num(Some(tp.cost)),
+        weighted_shortfall: num(Some(tp.weighted_shortfall)),
+        weighted_closed: num(Some(tp.weighted_closed)),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TeamCourseCtx {
+    id: String,
+    name: String,
+    needed_by: usize,
+    need_weighted: String,
+    selected: bool,
+    hours_each: String,
+    cost_each: String,
+    /// Person-hours and cost of running it for everyone who needs it.
+    hours: String,
+    cost: String,
+    weighted_closed: String,
+    attendees: Vec<String>,
+}
+
+/// The team's training-needs analysis as the team report shows it.
+#[derive(Debug, Serialize)]
+pub struct TeamPlanCtx {
+    budget: String,
+    members: usize,
+    members_in_need: usize,
+    courses: Vec<TeamCourseCtx>,
+    not_needed: Vec<String>,
+    hours: String,
+    cost: String,
+    need_weighted: String,
+    weighted_closed: String,
+}
+
+/// One member of the team analysis: scores, own grade and how the report
+/// names them.
+pub struct TeamMember<'a> {
+    pub scores: &'a PersonScores,
+    pub own_grade: Option<usize>,
+    pub label: String,
+}
+
+/// The team plan over the members shown (withheld people are not passed).
+pub fn team_plan(
+    env: &Env,
+    members: &[TeamMember],
+    choice: TargetChoice,
+    budget: Budget,
+) -> TeamPlanCtx {
+    let m = env.model;
+    // As `ksa plan --team`: each member's own unbudgeted plan decides what
+    // they need; the budget is the team's (plan::team).
+    let needs: Vec<team::MemberNeeds> = members
+        .iter()
+        .map(|x| {
+            let pi = match plan::resolve_target(m, x.own_grade, choice) {
+                Ok(g) => plan::instance_for(m, x.scores, g, &env.weights).1,
+                Err(_) => plan::PersonInstance::default(),
+            };
+            team::MemberNeeds::new(pi)
+        })
+        .collect();
+    let tp = team::team_plan(m, &needs, budget);
+    let mut courses = Vec::new();
+    let mut not_needed = Vec::new();
+    for tc in &tp.courses {
+        let c = &m.training[tc.course];
+        if tc.needed_by.is_empty() {
+            not_needed.push(c.name.clone());
+            continue;
+        }
+        let n = tc.needed_by.len() as f64;
+        courses.push(TeamCourseCtx {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            needed_by: tc.needed_by.len(),
+            need_weighted: num(Some(tc.need_weighted)),
+            selected: tc.selected,
+            hours_each: num(Some(c.hours)),
+            cost_each: num(Some(c.cost)),
+            hours: num(Some(c.hours * n)),
+            cost: num(Some(c.cost * n)),
+            weighted_closed: num(Some(tc.weighted_closed)),
+            attendees: tc
+                .needed_by
+                .iter()
+                .map(|&i| members[i].label.clone())
+                .collect(),
+        });
+    }
+    TeamPlanCtx {
+        budget: budget_text(env, budget, false),
+        members: members.len(),
+        members_in_need: tp.members_in_need,
+        courses,
+        not_needed,
+        hours: num(Some(tp.hours)),
+        cost: num(Some(tp.cost)),
+        need_weighted: num(Some(tp.need_weighted)),
+        weighted_closed: num(Some(tp.weighted_closed)),
+    }
+}

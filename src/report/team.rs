@@ -1,0 +1,644 @@
+//! The team report: one page for a unit (`--unit`) or everyone, in one
+//! period. People whose scores are withheld for anonymity (rule 4 of
+//! `anonymity`) are counted but left out of every score, chart and mean,
+//! since a mean that includes them could be subtracted back.
+
+use super::anonymity::{GroupStatus, Visibility};
+use super::charts;
+use super::{gap_class, num, pct, signed, Card, Env, Page};
+use crate::error::{KsaError, Result};
+use crate::ingest::Dataset;
+use crate::plan::Budget;
+use crate::score;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Above this many people the heatmap shows units × competencies (mean
+/// gaps) instead of people × competencies, so the page stays readable.
+pub const HEATMAP_PEOPLE_LIMIT: usize = 60;
+
+/// 9-box cut-offs (issue 5). Performance is the overall gap against the
+/// person's own grade, `O − R` in levels: low below `PERF_LOW`, high from
+/// `PERF_HIGH`, medium between — a quarter level either side of "meets".
+pub const PERF_LOW: f64 = -0.25;
+pub const PERF_HIGH: f64 = 0.25;
+/// Potential is the fit to the grade above the person's own (scoring.md
+/// §4): low below `POT_LOW`, high from `POT_HIGH`. People at the most
+/// senior grade have no next grade, so no potential: they are left out of
+/// the grid and counted beside it.
+pub const POT_LOW: f64 = 0.8;
+pub const POT_HIGH: f64 = 0.95;
+/// Up to this many people in the grid, each box lists their names.
+pub const NINE_BOX_NAMES_LIMIT: usize = 60;
+
+#[derive(Debug, Clone)]
+pub struct TeamOptions {
+    pub grade: Option<usize>,
+    pub period: Option<String>,
+    pub unit: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PlacementRow {
+    grade: String,
+    counts: Vec<u64>,
+    total: u64,
+}
+
+#[derive(Serialize)]
+struct CompStat {
+    name: String,
+    mean_gap: String,
+    class: &'static str,
+    short: String,
+}
+
+#[derive(Serialize)]
+struct CoverageGroup {
+    name: String,
+    none: u64,
+    few: u64,
+}
+
+#[derive(Serialize)]
+struct Lacking {
+    name: String,
+    person_id: String,
+    unit: String,
+    missing: String,
+}
+
+#[derive(Serialize)]
+struct PersonRow {
+    name: String,
+    person_id: String,
+    unit: String,
+    grade: String,
+    withheld: bool,
+    overall: String,
+    fit: String,
+    fit_class: &'static str,
+    placement: String,
+    ready: String,
+}
+
+#[derive(Serialize)]
+struct NineBoxCell {
+    count: usize,
+    names: Vec<String>,
+    class: &'static str,
+}
+
+#[derive(Serialize)]
+struct NineBoxRow {
+    potential: String,
+    cells: Vec<NineBoxCell>,
+}
+
+#[derive(Serialize)]
+struct NineBox {
+    /// Performance bands, low to high (columns).
+    performance: Vec<String>,
+    /// Potential high to low (rows, as the grid is read).
+    rows: Vec<NineBoxRow>,
+    shown: usize,
+    names: bool,
+    legend: Vec<String>,
+    left_out: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct TeamCtx {
+    scope: String,
+    period: String,
+    cards: Vec<Card>,
+    placement_cols: Vec<String>,
+    placement_rows: Vec<PlacementRow>,
+    hist_overall: String,
+    hist_fit: String,
+    heatmap: String,
+    heatmap_note: String,
+    mean_gaps: String,
+    weakest: Vec<CompStat>,
+    strongest: Vec<CompStat>,
+    coverage: Vec<CoverageGroup>,
+    lacking: Vec<Lacking>,
+    people: Vec<PersonRow>,
+    nine_box: NineBox,
+    plan: super::plan::TeamPlanCtx,
+    plan_withheld: String,
+}
+
+struct Member {
+    pp: usize,
+    vis: Visibility,
+    s: Option<score::PersonScores>,
+    target: Option<usize>,
+}
+
+pub fn file_name(opts: &TeamOptions) -> String {
+    match &opts.unit {
+        Some(u) => super::names::Namer::new().name("team", &[u.trim()]),
+        None => "team.html".to_string(),
+    }
+}
+
+/// The team report with the training-needs analysis of the cheapest full
+/// plans (no budget), as `ksa plan --team`.
+pub fn render(env: &Env, data: &Dataset, opts: &TeamOptions) -> Result<Page> {
+    render_within(env, data, opts, Budget::UNLIMITED)
+}
+
+/// [`render`] with the team plan chosen within one team `budget`
+/// (`--budget-hours` in person-hours, `--budget-cost` in total).
+pub fn render_within(
+    env: &Env,
+    data: &Dataset,
+    opts: &TeamOptions,
+    budget: Budget,
+) -> Result<Page> {
+    let m = env.model;
+    let t = env.templates;
+    let period = super::choose_period(data, opts.period.as_deref())?;
+    let unit = opts.unit.as_deref().map(str::trim);
+    let mut pps: Vec<usize> = (0..data.people.len())
+        .filter(|&pp| {
+            let p = &data.people[pp];
+            p.period == period && unit.is_none_or(|u| p.unit.as_deref() == Some(u))
+        })
+        .collect();
+    if let (Some(u), true) = (unit, pps.is_empty()) {
+        return Err(KsaError::invalid(format!(
+            "--unit: nobody in period \"{period}\" belongs to unit \"{u}\""
+        )));
+    }
+    pps.sort_by(|&a, &b| {
+        let (pa, pb) = (&data.people[a], &data.people[b]);
+        (pa.unit.as_deref(), pa.person_id.as_str())
+            .cmp(&(pb.unit.as_deref(), pb.person_id.as_str()))
+    });
+    let members: Vec<Member> = pps
+        .iter()
+        .map(|&pp| {
+            let vis = Visibility::of(m, data, pp);
+            let s = (!vis.scores_withheld).then(|| score::score_person(m, data, pp, &env.weights));
+            Member {
+                pp,
+                vis,
+                s,
+                target: score::target_grade(opts.grade, data.people[pp].grade),
+            }
+        })
+        .collect();
+    let visible: Vec<&Member> = members.iter().filter(|x| x.s.is_some()).collect();
+    let withheld = members.len() - visible.len();
+
+    let fit_of = |x: &Member| match (&x.s, x.target) {
+        (Some(s), Some(g)) => score::fit(m, s, g, &env.weights),
+        _ => None,
+    };
+    let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+    let overalls: Vec<f64> = visible
+        .iter()
+        .filter_map(|x| x.s.as_ref()?.overall)
+        .collect();
+    let fits: Vec<f64> = visible.iter().filter_map(|x| fit_of(x)).collect();
+    let meeting = visible
+        .iter()
+        .filter(|x| match (&x.s, x.target) {
+            (Some(s), Some(g)) => score::meets(m, s, g),
+            _ => false,
+        })
+        .count();
+
+    let mut cards = vec![
+        Card::new(
+            t.label("people"),
+            members.len().to_string(),
+            String::new(),
+            "na",
+        ),
+        Card::new(
+            t.label("mean_overall"),
+            num(mean(&overalls)),
+            String::new(),
+            "na",
+        ),
+        Card::new(t.label("mean_fit"), pct(mean(&fits)), String::new(), "na"),
+        Card::new(
+            t.label("meeting_target"),
+            format!("{meeting} / {}", visible.len()),
+            String::new(),
+            "na",
+        ),
+    ];
+    if withheld > 0 {
+        cards.push(Card::new(
+            t.label("withheld_people"),
+            withheld.to_string(),
+            t.label("withheld_people_note"),
+            "na",
+        ));
+    }
+
+    // Placement: own grade (rows) × placement (columns).
+    let none = t.label("none");
+    let mut placement_cols: Vec<String> = m.grades.iter().map(|g| g.name.clone()).collect();
+    placement_cols.push(none.clone());
+    let ng = m.grades.len();
+    let mut table = vec![vec![0u64; ng + 1]; ng + 1];
+    for x in &visible {
+        let own = data.people[x.pp].grade.unwrap_or(ng);
+        let placed =
+            x.s.as_ref()
+                .and_then(|s| score::placement(m, s))
+                .unwrap_or(ng);
+        table[own][placed] += 1;
+    }
+    let placement_rows: Vec<PlacementRow> = table
+        .into_iter()
+        .enumerate()
+        .filter(|(i, r)| *i < ng || r.iter().any(|&c| c > 0))
+        .map(|(i, counts)| PlacementRow {
+            grade: placement_cols[i].clone(),
+            total: counts.iter().sum(),
+            counts,
+        })
+        .collect();
+
+    // Histograms.
+    let (lo, hi) = (m.scale.min_f(), m.scale.max_f());
+    let step = 0.25;
+    let nb = ((hi - lo) / step).ceil().max(1.0) as usize;
+    let edges: Vec<f64> = (0..=nb).map(|i| lo + step * i as f64).collect();
+    let hist_overall = charts::histogram(
+        &t.label("hist_overall"),
+        &edges,
+        &bin(&overalls, lo, step, nb),
+        crate::model::fmt_level,
+        &t.label("people"),
+    )?;
+    let fedges: Vec<f64> = (0..=20).map(|i| i as f64 * 0.05).collect();
+    let hist_fit = charts::histogram(
+        &t.label("hist_fit"),
+        &fedges,
+        &bin(&fits, 0.0, 0.05, 20),
+        |e| format!("{}%", (e * 100.0).round()),
+        &t.label("people"),
+    )?;
+
+    // Gaps per member and competency, against each one's target grade.
+    let gaps: Vec<Vec<Option<f64>>> = visible
+        .iter()
+        .map(|x| match (&x.s, x.target) {
+            (Some(s), Some(g)) => score::gaps(m, s, g, &env.weights).competency_gap,
+            _ => vec![None; m.competencies.len()],
+        })
+        .collect();
+    let cols: Vec<String> = m.competencies.iter().map(|c| c.name.clone()).collect();
+    let (heatmap, heatmap_note) = if visible.len() <= HEATMAP_PEOPLE_LIMIT {
+        let rows: Vec<String> = visible
+            .iter()
+            .map(|x| {
+                let p = &data.people[x.pp];
+                format!("{} ({})", super::display_name(p), p.person_id)
+            })
+            .collect();
+        (
+            charts::heatmap(
+                &t.label("heatmap_people"),
+                &rows,
+                &cols,
+                &gaps,
+                &t.label("gap"),
+            )?,
+            t.label("heatmap_people_note"),
+        )
+    } else {
+        let mut by_unit: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, x) in visible.iter().enumerate() {
+            let u = data.people[x.pp]
+                .unit
+                .clone()
+                .unwrap_or_else(|| t.label("no_unit"));
+            by_unit.entry(u).or_default().push(i);
+        }
+        let rows: Vec<String> = by_unit
+            .iter()
+            .map(|(u, v)| format!("{u} (n={})", v.len()))
+            .collect();
+        let values: Vec<Vec<Option<f64>>> = by_unit
+            .values()
+            .map(|idx| {
+                (0..cols.len())
+                    .map(|c| {
+                        let v: Vec<f64> = idx.iter().filter_map(|&i| gaps[i][c]).collect();
+                        mean(&v)
+                    })
+                    .collect()
+            })
+            .collect();
+        (
+            charts::heatmap(
+                &t.label("heatmap_units"),
+                &rows,
+                &cols,
+                &values,
+                &t.label("gap"),
+            )?,
+            t.fill(
+                "heatmap_units_note",
+                &[("n", &HEATMAP_PEOPLE_LIMIT.to_string())],
+            ),
+        )
+    };
+
+    // Weakest and strongest competencies by mean gap.
+    let mut stats: Vec<(usize, f64, usize, usize)> = Vec::new();
+    for c in 0..m.competencies.len() {
+        let v: Vec<f64> = gaps.iter().filter_map(|g| g[c]).collect();
+        if let Some(mg) = mean(&v) {
+            let short = v.iter().filter(|&&g| g < -1e-9).count();
+            stats.push((c, mg, short, v.len()));
+        }
+    }
+    stats.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let stat = |&(c, mg, short, n): &(usize, f64, usize, usize)| CompStat {
+        name: m.competencies[c].name.clone(),
+        mean_gap: signed(Some(mg)),
+        class: gap_class(Some(mg)),
+        short: t.fill(
+            "short_of",
+            &[("k", &short.to_string()), ("n", &n.to_string())],
+        ),
+    };
+    let weakest: Vec<CompStat> = stats.iter().take(3).map(stat).collect();
+    let strongest: Vec<CompStat> = stats.iter().rev().take(3).map(stat).collect();
+    let mean_gaps = charts::gap_bars(
+        &t.label("mean_gap_title"),
+        &stats
+            .iter()
+            .map(|&(c, mg, _, _)| (m.competencies[c].name.clone(), Some(mg)))
+            .collect::<Vec<_>>(),
+        "0",
+    )?;
+
+    // Rating coverage: every group someone in the team was rated by.
+    let relevant: Vec<usize> = (0..m.raters.len())
+        .filter(|&g| {
+            members
+                .iter()
+                .any(|x| x.vis.groups[g] != GroupStatus::NoRatings)
+        })
+        .collect();
+    let mut coverage: Vec<CoverageGroup> = relevant
+        .iter()
+        .map(|&g| CoverageGroup {
+            name: m.raters[g].name.clone(),
+            none: 0,
+            few: 0,
+        })
+        .collect();
+    let mut lacking = Vec::new();
+    for x in &members {
+        let mut missing = Vec::new();
+        for (k, &g) in relevant.iter().enumerate() {
+            match x.vis.groups[g] {
+                GroupStatus::NoRatings => {
+                    coverage[k].none += 1;
+                    missing.push(t.fill("lacks_none", &[("group", &m.raters[g].name)]));
+                }
+                GroupStatus::Suppressed => {
+                    coverage[k].few += 1;
+                    missing.push(t.fill("lacks_few", &[("group", &m.raters[g].name)]));
+                }
+                GroupStatus::Shown(_) => {}
+            }
+        }
+        if !missing.is_empty() {
+            let p = &data.people[x.pp];
+            lacking.push(Lacking {
+                name: super::display_name(p),
+                person_id: p.person_id.clone(),
+                unit: p.unit.clone().unwrap_or_default(),
+                missing: missing.join(t.label("list_sep").as_str()),
+            });
+        }
+    }
+
+    let people = members
+        .iter()
+        .map(|x| {
+            let p = &data.people[x.pp];
+            let next = x.target.and_then(|g| m.next_grade(g));
+            let fit = fit_of(x);
+            PersonRow {
+                name: super::display_name(p),
+                person_id: p.person_id.clone(),
+                unit: p.unit.clone().unwrap_or_default(),
+                grade: env.grade_name(p.grade),
+                withheld: x.s.is_none(),
+                overall: num(x.s.as_ref().and_then(|s| s.overall)),
+                fit: pct(fit),
+                fit_class: match (&x.s, x.target) {
+                    (Some(s), Some(g)) if score::meets(m, s, g) => "pos",
+                    (Some(_), Some(_)) => "neg",
+                    _ => "na",
+                },
+                placement: env.grade_name(x.s.as_ref().and_then(|s| score::placement(m, s))),
+                ready: match (&x.s, next) {
+                    (Some(s), Some(g)) if score::meets(m, s, g) => t.label("yes"),
+                    (Some(_), Some(_)) => t.label("no"),
+                    _ => "—".into(),
+                },
+            }
+        })
+        .collect();
+
+    let label_of = |x: &Member| {
+        let p = &data.people[x.pp];
+        format!("{} ({})", super::display_name(p), p.person_id)
+    };
+    let nine_box = nine_box(env, data, &visible, withheld, &label_of);
+    let plan_members: Vec<super::plan::TeamMember> = visible
+        .iter()
+        .filter_map(|x| {
+            Some(super::plan::TeamMember {
+                scores: x.s.as_ref()?,
+                own_grade: data.people[x.pp].grade,
+                label: label_of(x),
+            })
+        })
+        .collect();
+    let plan = super::plan::team_plan(env, &plan_members, super::plan::choice(opts.grade), budget);
+    let plan_withheld = if withheld > 0 {
+        t.fill("team_plan_withheld", &[("n", &withheld.to_string())])
+    } else {
+        String::new()
+    };
+
+    let scope = match unit {
+        Some(u) => u.to_string(),
+        None => t.label("everyone"),
+    };
+    let ctx_t = TeamCtx {
+        scope: scope.clone(),
+        period: if period.is_empty() {
+            "—".into()
+        } else {
+            period.clone()
+        },
+        cards,
+        placement_cols,
+        placement_rows,
+        hist_overall,
+        hist_fit,
+        heatmap,
+        heatmap_note,
+        mean_gaps,
+        weakest,
+        strongest,
+        coverage,
+        lacking,
+        people,
+        nine_box,
+        plan,
+        plan_withheld,
+    };
+    let title = format!("{} · {} {}", t.label("title_team"), scope, period);
+    let mut ctx = env.base_context(&title);
+    ctx.insert("team", &ctx_t);
+    Ok(Page {
+        file_name: file_name(opts),
+        html: t.render("team.html", &ctx)?,
+    })
+}
+
+/// The band of `x`: 0 below `lo`, 2 from `hi`, else 1 (with the 1e-9
+/// allowance of scoring.md §5, so a value on a cut-off is in the upper band).
+fn band(x: f64, lo: f64, hi: f64) -> usize {
+    if x < lo - 1e-9 {
+        0
+    } else if x >= hi - 1e-9 {
+        2
+    } else {
+        1
+    }
+}
+
+/// The 9-box grid: performance (overall gap against the own grade) ×
+/// potential (fit to the next grade), over the people whose scores are shown.
+fn nine_box(
+    env: &Env,
+    data: &Dataset,
+    visible: &[&Member],
+    withheld: usize,
+    label_of: &dyn Fn(&Member) -> String,
+) -> NineBox {
+    let m = env.model;
+    let t = env.templates;
+    // grid[potential][performance]
+    let mut grid: Vec<Vec<Vec<String>>> = vec![vec![Vec::new(); 3]; 3];
+    let (mut top, mut no_grade, mut unassessed) = (0usize, 0usize, 0usize);
+    for x in visible {
+        let Some(s) = &x.s else { continue };
+        let Some(own) = data.people[x.pp].grade else {
+            no_grade += 1;
+            continue;
+        };
+        let Some(next) = m.next_grade(own) else {
+            top += 1;
+            continue;
+        };
+        let perf = score::gaps(m, s, own, &env.weights).overall_gap;
+        let pot = score::fit(m, s, next, &env.weights);
+        let (Some(perf), Some(pot)) = (perf, pot) else {
+            unassessed += 1;
+            continue;
+        };
+        grid[band(pot, POT_LOW, POT_HIGH)][band(perf, PERF_LOW, PERF_HIGH)].push(label_of(x));
+    }
+    let shown: usize = grid.iter().flatten().map(Vec::len).sum();
+    let names = shown <= NINE_BOX_NAMES_LIMIT;
+    let bands = [
+        t.label("band_low"),
+        t.label("band_medium"),
+        t.label("band_high"),
+    ];
+    let rows = (0..3)
+        .rev()
+        .map(|pot| NineBoxRow {
+            potential: bands[pot].clone(),
+            cells: (0..3)
+                .map(|perf| {
+                    let people = &grid[pot][perf];
+                    NineBoxCell {
+                        count: people.len(),
+                        names: if names { people.clone() } else { Vec::new() },
+                        class: match pot + perf {
+                            0 | 1 => "nb-low",
+                            2 => "nb-mid",
+                            _ => "nb-high",
+                        },
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let lvl = |x: f64| super::signed(Some(x));
+    let pc = |x: f64| super::pct(Some(x));
+    let mut legend = vec![
+        t.fill(
+            "nine_box_performance",
+            &[("lo", &lvl(PERF_LOW)), ("hi", &lvl(PERF_HIGH))],
+        ),
+        t.fill(
+            "nine_box_potential",
+            &[("lo", &pc(POT_LOW)), ("hi", &pc(POT_HIGH))],
+        ),
+    ];
+    if !names {
+        legend.push(t.fill(
+            "nine_box_no_names",
+            &[("n", &NINE_BOX_NAMES_LIMIT.to_string())],
+        ));
+    }
+    let mut left_out = Vec::new();
+    for (n, key) in [
+        (top, "nine_box_top_grade"),
+        (no_grade, "nine_box_no_grade"),
+        (unassessed, "nine_box_unassessed"),
+        (withheld, "nine_box_withheld"),
+    ] {
+        if n > 0 {
+            left_out.push(t.fill(key, &[("n", &n.to_string())]));
+        }
+    }
+    NineBox {
+        performance: bands.to_vec(),
+        rows,
+        shown,
+        names,
+        legend,
+        left_out,
+    }
+}
+
+/// Counts per bin of width `step` from `lo`; the top edge goes in the last bin.
+fn bin(values: &[f64], lo: f64, step: f64, n: usize) -> Vec<u64> {
+    let mut out = vec![0u64; n];
+    for v in values {
+        let i = (((v - lo) / step) + 1e-9).floor().max(0.0) as usize;
+        out[i.min(n - 1)] += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bins_put_the_top_edge_in_the_last_bin() {
+        assert_eq!(super::bin(&[1.0, 1.25, 4.99, 5.0], 1.0, 0.25, 16)[15], 2);
+        assert_eq!(super::bin(&[1.0, 1.25], 1.0, 0.25, 16)[..2], [1, 1]);
+    }
+}

@@ -1,0 +1,915 @@
+//! `ksa report` and the reports of `ksa demo`: parsed as HTML and checked
+//! for structure, self-containment, escaping, anonymity and reproducibility.
+
+use crate::common::*;
+use scraper::{Html, Selector};
+use std::path::{Path, PathBuf};
+
+const EPOCH: &str = "1767225600";
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).expect("selector")
+}
+
+fn parse(path: &Path) -> Html {
+    Html::parse_document(&std::fs::read_to_string(path).expect("read report"))
+}
+
+fn texts(doc: &Html, css: &str) -> Vec<String> {
+    doc.select(&sel(css))
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+/// Runs `ksa report ...` in `dir` and returns the files it printed.
+fn report(dir: &Path, args: &[&str]) -> Vec<PathBuf> {
+    let out = ksa()
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .arg("report")
+        .args(args)
+        .output()
+        .expect("run ksa");
+    assert!(
+        out.status.success(),
+        "ksa report {args:?} failed ({:?}):\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| dir.join(l))
+        .collect()
+}
+
+/// Every chart is an inline `<svg>` with a non-zero viewBox.
+fn assert_charts(doc: &Html, what: &str, expected: usize) {
+    let svgs: Vec<_> = doc.select(&sel("svg")).collect();
+    assert_eq!(svgs.len(), expected, "{what}: number of charts");
+    for s in svgs {
+        let vb = s
+            .value()
+            .attr("viewBox")
+            .unwrap_or_else(|| panic!("{what}: svg without viewBox"));
+        let n: Vec<f64> = vb.split_whitespace().map(|x| x.parse().unwrap()).collect();
+        assert!(
+            n.len() == 4 && n[2] > 0.0 && n[3] > 0.0,
+            "{what}: viewBox {vb}"
+        );
+    }
+}
+
+/// No `src=`/`href=` to anything outside the page's folder: only relative
+/// file links and fragments; and no scripts.
+fn assert_self_contained(doc: &Html, what: &str) {
+    for e in doc.select(&sel("[src], [href]")) {
+        for attr in ["src", "href"] {
+            if let Some(v) = e.value().attr(attr) {
+                let v = v.trim();
+                assert!(
+                    !v.contains(':') && !v.starts_with("//") && !v.starts_with('/'),
+                    "{what}: external or absolute {attr}=\"{v}\""
+                );
+            }
+        }
+    }
+    assert_eq!(
+        doc.select(&sel("script")).count(),
+        0,
+        "{what}: has a script"
+    );
+    assert_eq!(
+        doc.select(&sel("link, iframe, img, object")).count(),
+        0,
+        "{what}"
+    );
+}
+
+fn assert_sections(doc: &Html, what: &str, ids: &[&str]) {
+    for id in ids {
+        assert_eq!(
+            doc.select(&sel(&format!("#{id}"))).count(),
+            1,
+            "{what}: section #{id}"
+        );
+    }
+}
+
+#[test]
+fn demo_writes_every_kind_of_report_and_an_index() {
+    let dir = workdir();
+    let out = ksa()
+        .current_dir(dir.path())
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .args(["demo", "--out", "demo", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let demo = dir.path().join("demo");
+    // The CSV outputs are still there.
+    for f in [
+        "scores.csv",
+        "placement.csv",
+        "candidates-ranking.csv",
+        "model.txt",
+    ] {
+        assert!(demo.join(f).is_file(), "{f}");
+    }
+    let index = parse(&demo.join("index.html"));
+    assert_self_contained(&index, "index");
+    let links: Vec<String> = index
+        .select(&sel("a[href]"))
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    // 40 people × 2 periods, the team report and the comparison.
+    assert_eq!(links.len(), 82, "{links:?}");
+    for l in &links {
+        assert!(demo.join(l).is_file(), "index links a missing file: {l}");
+    }
+
+    let people = std::fs::read_dir(demo.join("reports/people"))
+        .unwrap()
+        .count();
+    assert_eq!(people, 80);
+    let person = parse(&demo.join("reports/people/person-RM003-2026H1.html"));
+    assert_self_contained(&person, "individual");
+    assert_sections(
+        &person,
+        "individual",
+        &[
+            "person",
+            "audit",
+            "summary",
+            "radar",
+            "gaps",
+            "competencies",
+            "blind-spots",
+            "shortfalls",
+            "change",
+            "comments",
+            "training-plan",
+        ],
+    );
+    assert_charts(&person, "individual", 2);
+    assert_eq!(person.select(&sel("#radar svg")).count(), 1);
+    assert_eq!(person.select(&sel("#gaps svg")).count(), 1);
+    let head = texts(&person, "#person");
+    assert!(head[0].contains("杨明") && head[0].contains("RM003") && head[0].contains("2026H1"));
+    let audit = texts(&person, "#audit")[0].clone();
+    assert!(audit.contains("bank-rm 2026.1"), "{audit}");
+    assert!(
+        audit.contains("sha256:") && audit.contains("ksa "),
+        "{audit}"
+    );
+    assert!(audit.contains("2026-01-01 00:00:00 UTC"), "{audit}");
+    // The real plan, no longer a placeholder.
+    assert_eq!(person.select(&sel("#training-plan.placeholder")).count(), 0);
+    assert_eq!(
+        person.select(&sel("#training-plan .plan-status")).count(),
+        1
+    );
+
+    let team = parse(&demo.join("reports/team.html"));
+    assert_self_contained(&team, "team");
+    assert_sections(
+        &team,
+        "team",
+        &[
+            "summary",
+            "placement",
+            "hist-overall",
+            "hist-fit",
+            "heatmap",
+            "extremes",
+            "coverage",
+            "people",
+            "training-plan",
+        ],
+    );
+    assert_charts(&team, "team", 4);
+    // 40 people in one period: the heatmap shows people.
+    assert!(texts(&team, "#heatmap svg")[0].contains("RM003"));
+
+    let cmp = parse(&demo.join("reports/compare-rm.html"));
+    assert_self_contained(&cmp, "compare");
+    assert_sections(
+        &cmp,
+        "compare",
+        &["ranking", "radar", "matrix", "knockouts"],
+    );
+    assert_charts(&cmp, "compare", 1);
+    assert_eq!(cmp.select(&sel("#ranking tbody tr")).count(), 12);
+    assert!(cmp.select(&sel("#ranking .bar")).count() == 12, "fit bars");
+    assert!(
+        cmp.select(&sel("#matrix td.ko")).count() > 0,
+        "knock-outs marked"
+    );
+    assert!(
+        cmp.select(&sel("#matrix td.short")).count() > 0,
+        "shortfalls marked"
+    );
+}
+
+const MODEL: &str = r#"
+schema = 1
+id = "anon-test"
+name = "Anonymity test"
+version = "1"
+language = "en"
+[scale]
+min = 1
+max = 5
+[[grades]]
+id = "rm"
+name = "RM"
+[[grades]]
+id = "senior"
+name = "Senior"
+[[raters]]
+id = "supervisor"
+name = "Boss"
+weight = 0.5
+[[raters]]
+id = "peer"
+name = "Peers"
+weight = 0.5
+min_count = 3
+[[raters]]
+id = "self"
+name = "Self"
+weight = 0
+[[categories]]
+id = "K"
+name = "Knowledge"
+[[competencies]]
+id = "a"
+name = "Alpha"
+category = "K"
+critical = true
+required = { rm = 3, senior = 4 }
+indicators = { "3" = "Does alpha things", "4" = "Leads alpha things" }
+[[competencies]]
+id = "b"
+name = "Beta"
+category = "K"
+required = { rm = 3, senior = 4 }
+indicators = { "3" = "Does beta things", "4" = "Leads beta things" }
+"#;
+
+/// P1 has two peers (below min_count 3); P2 has three. Means are chosen so
+/// that every group's mean is a distinct, recognisable number.
+const EVALS: &str = "person_id,name,unit,grade,period,rater,rater_id,competency,score,comment
+P1,<script>alert(1)</script>,\"U\"\"><i>x</i>\",rm,2026H1,supervisor,S1,a,4.5,boss says fine
+P1,<script>alert(1)</script>,,rm,2026H1,supervisor,S1,b,4.5,
+P1,<script>alert(1)</script>,,rm,2026H1,peer,Q1,a,1.5,PEER-SECRET-COMMENT
+P1,<script>alert(1)</script>,,rm,2026H1,peer,Q2,a,1.5,
+P1,<script>alert(1)</script>,,rm,2026H1,peer,Q1,b,1.5,
+P1,<script>alert(1)</script>,,rm,2026H1,peer,Q2,b,1.5,
+P1,<script>alert(1)</script>,,rm,2026H1,self,P1,a,5,
+P1,<script>alert(1)</script>,,rm,2026H1,self,P1,b,2,
+P2,Pat,V,rm,2026H1,supervisor,S1,a,4.5,
+P2,Pat,V,rm,2026H1,supervisor,S1,b,4.5,
+P2,Pat,V,rm,2026H1,peer,Q1,a,3.5,
+P2,Pat,V,rm,2026H1,peer,Q2,a,3.5,
+P2,Pat,V,rm,2026H1,peer,Q3,a,3.5,
+P2,Pat,V,rm,2026H1,peer,Q1,b,3.5,
+P2,Pat,V,rm,2026H1,peer,Q2,b,3.5,
+P2,Pat,V,rm,2026H1,peer,Q3,b,3.5,
+../../evil,Eve,V,rm,2026H1,supervisor,S1,a,3,
+P3,Solo,V,rm,2026H1,peer,Q1,a,1.4,
+P3,Solo,V,rm,2026H1,peer,Q2,a,1.4,
+";
+
+fn fixture_dir() -> tempfile::TempDir {
+    let dir = workdir();
+    write(dir.path(), "model.toml", MODEL);
+    write(dir.path(), "evals.csv", EVALS);
+    dir
+}
+
+#[test]
+fn data_is_escaped_and_file_names_stay_inside_out() {
+    let dir = fixture_dir();
+    let files = report(
+        dir.path(),
+        &[
+            "individual",
+            "--model",
+            "model.toml",
+            "--evals",
+            "evals.csv",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(files.len(), 4);
+    let out = std::fs::canonicalize(dir.path().join("out")).unwrap();
+    for f in &files {
+        let f = std::fs::canonicalize(f).unwrap();
+        assert_eq!(f.parent(), Some(out.as_path()), "{f:?} escaped --out");
+    }
+    let p1 = files
+        .iter()
+        .find(|f| f.ends_with("person-P1-2026H1.html"))
+        .unwrap();
+    let raw = std::fs::read_to_string(p1).unwrap();
+    assert!(
+        raw.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || raw.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
+    let doc = Html::parse_document(&raw);
+    assert_eq!(doc.select(&sel("script")).count(), 0);
+    assert_eq!(
+        doc.select(&sel("i")).count(),
+        0,
+        "markup from the data became a tag"
+    );
+    assert!(texts(&doc, "h1")[0].contains("<script>alert(1)</script>"));
+    // The radar legend carries the name too: escaped inside the SVG.
+    assert!(texts(&doc, "#radar svg")[0].contains("<script>alert(1)</script>"));
+
+    let team = report(
+        dir.path(),
+        &[
+            "team",
+            "--model",
+            "model.toml",
+            "--evals",
+            "evals.csv",
+            "--out",
+            "out",
+        ],
+    );
+    let doc = parse(&team[0]);
+    assert_eq!(doc.select(&sel("script")).count(), 0);
+    assert!(texts(&doc, "#people")[0].contains("<script>alert(1)</script>"));
+}
+
+#[test]
+fn a_peer_group_below_min_count_is_neither_shown_nor_derivable() {
+    let dir = fixture_dir();
+    let files = report(
+        dir.path(),
+        &[
+            "individual",
+            "--model",
+            "model.toml",
+            "--evals",
+            "evals.csv",
+            "--out",
+            "out",
+            "--person",
+            "P1",
+        ],
+    );
+    let doc = parse(&files[0]);
+    let groups = texts(&doc, "#competencies th.group");
+    assert!(groups.iter().all(|g| !g.contains("Peers")), "{groups:?}");
+    assert!(groups.iter().any(|g| g.contains("Boss")) && groups.iter().any(|g| g.contains("Self")));
+    let notices = texts(&doc, ".notice.anonymity").join(" ");
+    assert!(
+        notices.contains("Peers") && notices.contains("fewer than 3"),
+        "{notices}"
+    );
+    // The score (3.00) and the boss's mean (4.50) would give the peers'
+    // mean (1.50) by subtraction: the boss's mean must not be on the page.
+    let whole = doc.root_element().text().collect::<String>();
+    assert!(!whole.contains("1.50"), "the peers' mean is on the page");
+    assert!(
+        !whole.contains("4.50"),
+        "the boss's mean would reveal the peers"
+    );
+    assert!(whole.contains("3.00"), "the score itself is shown");
+    // Nor their count, nor their comment; the boss's comment is shown.
+    assert!(!whole.contains("n = 2"));
+    assert!(!whole.contains("PEER-SECRET-COMMENT"));
+    assert!(whole.contains("boss says fine"));
+    // Self never enters the score, so it stays: 5 vs 3 is a blind spot.
+    assert!(texts(&doc, "#blind-spots")[0].contains("Alpha"));
+    // Against the senior grade P1 falls short, and the shortfall carries
+    // the indicator of the required level.
+    let files = report(
+        dir.path(),
+        &[
+            "individual",
+            "--model",
+            "model.toml",
+            "--evals",
+            "evals.csv",
+            "--out",
+            "senior",
+            "--person",
+            "P1",
+            "--grade",
+            "senior",
+        ],
+    );
+    let doc = parse(&files[0]);
+    let short = texts(&doc, "#shortfalls")[0].clone();
+    assert!(
+        short.contains("Leads alpha things") && short.contains("-1.00"),
+        "{short}"
+    );
+    assert!(!doc
+        .root_element()
+        .text()
+        .collect::<String>()
+        .contains("4.50"));
+
+    // P2 has three peers: shown, with their mean.
+    let files = report(
+        dir.path(),
+        &[
+            "individual",
+            "--model",
+            "model.toml",
+            "--evals",
+            "evals.csv",
+            "--out",
+            "out2",
+            "--person",
+            "P2",
+        ],
+    );
+    let doc = parse(&files[0]);
+    assert!(texts(&doc, "#competencies th.group")
+        .iter()
+        .any(|g| g.contains("Peers")));
+    assert!(texts(&doc, "#competencies")[0].contains("3.50"));
+
+    // P3 was rated by two peers only: the scores would be their mean, so
+    // the report shows no scores at all, and says why.
+    let files = report(
+        dir.path(),
+        &[
+            "individual",
+            "--model",
+            "model.toml",
+            "--evals",
+            "evals.csv",
+            "--out",
+            "out4",
+            "--person",
+            "P3",
+        ],
+    );
+    let doc = parse(&files[0]);
+    assert_eq!(doc.select(&sel("#summary, #competencies, svg")).count(), 0);
+    assert!(texts(&doc, ".notice.anonymity")
+        .join(" ")
+        .contains("shows no scores"));
+    assert!(!doc
+        .root_element()
+        .text()
+        .collect::<String>()
+        .contains("1.40"));
+
+    // The team report says who lacks peers, and never shows a group mean.
+    let team = report(
+        dir.path(),
+        &[
+            "team",
+            "--model",
+            "model.toml",
+            "--evals",
+            "evals.csv",
+            "--out",
+            "out3",
+        ],
+    );
+    let doc = parse(&team[0]);
+    let cov = texts(&doc, "#coverage")[0].clone();
+    assert!(cov.contains("Peers: too few"), "{cov}");
+    let whole = doc.root_element().text().collect::<String>();
+    assert!(!whole.contains("1.50") && !whole.contains("1.40"));
+    assert!(texts(&doc, "#summary")[0].contains("Withheld for anonymity"));
+}
+
+#[test]
+fn same_inputs_and_epoch_give_identical_bytes() {
+    let dir = fixture_dir();
+    let mut runs: Vec<Vec<(String, Vec<u8>)>> = Vec::new();
+    for out in ["a", "b"] {
+        let mut files = Vec::new();
+        for kind in [
+            &["individual"][..],
+            &["team"],
+            &["compare", "--grade", "senior"],
+        ] {
+            let mut args: Vec<&str> = kind.to_vec();
+            args.extend([
+                "--model",
+                "model.toml",
+                "--evals",
+                "evals.csv",
+                "--out",
+                out,
+            ]);
+            files.extend(report(dir.path(), &args));
+        }
+        let mut contents: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|f| {
+                (
+                    f.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(f).unwrap(),
+                )
+            })
+            .collect();
+        contents.sort();
+        runs.push(contents);
+    }
+    assert_eq!(runs[0].len(), 6);
+    for (x, y) in runs[0].iter().zip(&runs[1]) {
+        assert_eq!(x.0, y.0);
+        assert!(x.1 == y.1, "{} differs between two runs", x.0);
+    }
+}
+
+#[test]
+fn templates_folder_overrides_built_in_templates_and_labels() {
+    let dir = fixture_dir();
+    let t = dir.path().join("brand");
+    std::fs::create_dir_all(t.join("labels")).unwrap();
+    write(
+        &t,
+        "team.html",
+        "{% extends \"base.html\" %}{% block content %}<p id=\"brand\">ACME BANK {{ team.scope }}</p>{% endblock content %}",
+    );
+    write(&t, "labels/en.toml", "footer = \"ACME internal\"\n");
+    let files = report(
+        dir.path(),
+        &[
+            "team",
+            "--model",
+            "model.toml",
+            "--evals",
+            "evals.csv",
+            "--out",
+            "out",
+            "--templates",
+            "brand",
+        ],
+    );
+    let doc = parse(&files[0]);
+    assert_eq!(texts(&doc, "#brand"), vec!["ACME BANK everyone"]);
+    assert_eq!(texts(&doc, "footer"), vec!["ACME internal"]);
+    // Templates it does not replace are the built-in ones.
+    let files = report(
+        dir.path(),
+        &[
+            "individual",
+            "--model",
+            "model.toml",
+            "--evals",
+            "evals.csv",
+            "--out",
+            "out",
+            "--templates",
+            "brand",
+            "--person",
+            "P2",
+        ],
+    );
+    assert_eq!(parse(&files[0]).select(&sel("#competencies")).count(), 1);
+
+    // A broken template is an input error (exit 2) naming the template.
+    write(&t, "compare.html", "{% if %}");
+    let out = ksa()
+        .current_dir(dir.path())
+        .args([
+            "report",
+            "compare",
+            "--grade",
+            "rm",
+            "--model",
+            "model.toml",
+        ])
+        .args([
+            "--evals",
+            "evals.csv",
+            "--out",
+            "out",
+            "--templates",
+            "brand",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error: templates"));
+}
+
+#[test]
+fn lang_chooses_the_labels_and_defaults_to_the_model() {
+    let dir = workdir();
+    let model = repo("models/bank-rm.toml");
+    let evals = repo("data/evaluations.csv");
+    let (m, e) = (model.to_str().unwrap(), evals.to_str().unwrap());
+    let zh = report(
+        dir.path(),
+        &[
+            "individual",
+            "--model",
+            m,
+            "--evals",
+            e,
+            "--out",
+            "zh",
+            "--person",
+            "RM001",
+            "--period",
+            "2026H1",
+        ],
+    );
+    let doc = parse(&zh[0]);
+    assert!(texts(&doc, "h1")[0].contains("个人能力差距报告"));
+    assert_eq!(doc.root_element().value().attr("lang"), Some("zh-CN"));
+    let en = report(
+        dir.path(),
+        &[
+            "individual",
+            "--model",
+            m,
+            "--evals",
+            e,
+            "--out",
+            "en",
+            "--person",
+            "RM001",
+            "--period",
+            "2026H1",
+            "--lang",
+            "en",
+        ],
+    );
+    let doc = parse(&en[0]);
+    assert!(texts(&doc, "h1")[0].contains("Individual gap report"));
+    assert!(texts(&doc, "#competencies h2")[0].contains("Competencies"));
+    assert!(!doc
+        .root_element()
+        .text()
+        .collect::<String>()
+        .contains("个人能力差距报告"));
+}
+
+#[test]
+fn large_teams_get_a_units_heatmap() {
+    let dir = workdir();
+    run_ok(
+        dir.path(),
+        &[
+            "sample",
+            "--model",
+            repo("models/bank-rm.toml").to_str().unwrap(),
+            "--people",
+            "70",
+            "--periods",
+            "1",
+            "--out",
+            "data",
+        ],
+    );
+    let files = report(
+        dir.path(),
+        &[
+            "team",
+            "--model",
+            repo("models/bank-rm.toml").to_str().unwrap(),
+            "--evals",
+            "data/evaluations.csv",
+            "--out",
+            "out",
+        ],
+    );
+    let doc = parse(&files[0]);
+    assert_charts(&doc, "team", 4);
+    let heat = texts(&doc, "#heatmap svg")[0].clone();
+    assert!(heat.contains("n="), "units with their head counts: {heat}");
+    assert_eq!(doc.select(&sel("#people tbody tr")).count(), 70);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = fixture_dir();
+    let base = ["--model", "model.toml", "--evals", "evals.csv"];
+    for args in [
+        vec!["compare", "--out", "o"],
+        vec!["team"],
+        vec!["team", "--out", "o", "--period", "1999H1"],
+        vec!["individual", "--out", "o", "--lang", "fr"],
+        vec!["team", "--out", "o", "--unit", "nowhere"],
+        vec!["individual", "--out", "o", "--format", "csv"],
+    ] {
+        let out = ksa()
+            .current_dir(dir.path())
+            .arg("report")
+            .args(&args)
+            .args(base)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("error: "),
+            "{args:?}"
+        );
+    }
+}
+
+/// The demo's individual and team reports: the real training plans and the
+/// 9-box grid (issue 5).
+fn demo_reports(dir: &Path) -> PathBuf {
+    let out = ksa()
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .args(["demo", "--out", "demo", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir.join("demo/reports")
+}
+
+#[test]
+fn individual_report_shows_the_training_plan_and_attribute_actions() {
+    let dir = workdir();
+    let reports = demo_reports(dir.path());
+    // RM018 in 2026H1 is short of trainable knowledge and skills and of
+    // attributes against their own grade.
+    let doc = parse(&reports.join("people/person-RM018-2026H1.html"));
+    assert_eq!(doc.select(&sel("#training-plan.placeholder")).count(), 0);
+    let courses = texts(&doc, "#training-plan table.plan-courses tr.course");
+    assert!(
+        courses.iter().any(|c| c.contains("T.credit")),
+        "a course for the trainable shortfall: {courses:?}"
+    );
+    // Each course says what it raises and by how much.
+    assert!(courses.iter().all(|c| c.contains('+')), "{courses:?}");
+    let total = texts(&doc, "#training-plan table.plan-courses tr.total");
+    assert!(total[0].contains("116.00"), "{total:?}");
+    let closed = texts(&doc, "#training-plan tr.need.closed");
+    assert!(!closed.is_empty());
+    let attrs = texts(&doc, "#training-plan tr.need.not_trainable td.action");
+    assert!(!attrs.is_empty(), "attribute shortfalls are listed");
+    for a in &attrs {
+        assert!(a.contains("辅导、岗位轮换或在选拔时考虑"), "{a}");
+    }
+    // Someone with no shortfall gets no courses and says so.
+    let none = parse(&reports.join("people/person-RM003-2026H1.html"));
+    assert_eq!(none.select(&sel("#training-plan tr.course")).count(), 0);
+}
+
+#[test]
+fn report_budget_flags_limit_the_plan() {
+    let dir = workdir();
+    let model = repo("models/bank-rm.toml");
+    let evals = repo("data/evaluations.csv");
+    let common = [
+        "--model",
+        model.to_str().unwrap(),
+        "--evals",
+        evals.to_str().unwrap(),
+        "--period",
+        "2026H1",
+        "--lang",
+        "en",
+    ];
+    let mut args = vec!["individual", "--person", "RM018", "--out", "a"];
+    args.extend(common);
+    args.extend(["--budget-hours", "20"]);
+    let doc = parse(&report(dir.path(), &args)[0]);
+    let hours: f64 = texts(&doc, "#training-plan table.plan-courses tr.total td")[1]
+        .parse()
+        .unwrap();
+    assert!(hours <= 20.0 && hours > 0.0, "{hours}");
+    assert!(texts(&doc, "#training-plan")[0].contains("20.00 hours"));
+    let over = texts(&doc, "#training-plan tr.need.over_budget");
+    assert!(!over.is_empty(), "some trainable shortfall is over budget");
+
+    let mut args = vec!["team", "--out", "t"];
+    args.extend(common);
+    args.extend(["--budget-cost", "10000"]);
+    let doc = parse(&report(dir.path(), &args)[0]);
+    let runs = texts(&doc, "#training-plan table.team-plan tr.course td.runs");
+    assert!(runs.iter().any(|r| r == "no"), "{runs:?}");
+    assert!(runs.iter().any(|r| r == "yes"), "{runs:?}");
+
+    // A comparison has no plan, so a budget there is a usage error.
+    let mut args = vec!["report", "compare", "--grade", "rm", "--out", "c"];
+    args.extend(common);
+    args.extend(["--budget-hours", "5"]);
+    let out = ksa().current_dir(dir.path()).args(&args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Counts in the 9-box cells, row by row (potential high to low).
+fn nine_box_counts(doc: &Html) -> Vec<usize> {
+    doc.select(&sel("#nine-box td.box"))
+        .map(|e| e.value().attr("data-count").unwrap().parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn team_report_has_the_team_plan_and_a_nine_box() {
+    let dir = workdir();
+    let reports = demo_reports(dir.path());
+    let team = parse(&reports.join("team.html"));
+    assert_eq!(team.select(&sel("#training-plan.placeholder")).count(), 0);
+    let rows = texts(&team, "#training-plan table.team-plan tr.course");
+    assert!(!rows.is_empty());
+    let dev = rows
+        .iter()
+        .find(|r| r.contains("T.development"))
+        .expect("the sales course is needed");
+    assert!(dev.contains("RM018"), "attendee list: {dev}");
+    // Still four charts: the 9-box is an HTML table.
+    assert_charts(&team, "team", 4);
+
+    let counts = nine_box_counts(&team);
+    assert_eq!(counts.len(), 9);
+    let shown: usize = texts(&team, "#nine-box b.shown")[0].parse().unwrap();
+    assert_eq!(counts.iter().sum::<usize>(), shown);
+    // 40 people: names are listed, one per person in the grid.
+    assert_eq!(team.select(&sel("#nine-box td.box li")).count(), shown);
+    // The rest are at the most senior grade and said to be left out.
+    let left = texts(&team, "#nine-box .left-out");
+    let top: usize = left[0].split_whitespace().next().unwrap().parse().unwrap();
+    let people = team.select(&sel("#people tbody tr")).count();
+    assert_eq!(shown + top, people, "{left:?}");
+    let legend = texts(&team, "#nine-box .nine-box-legend")[0].clone();
+    for cut in ["-0.25", "+0.25", "80.0%", "95.0%"] {
+        assert!(legend.contains(cut), "{legend}");
+    }
+}
+
+#[test]
+fn withheld_people_have_no_plan_and_stay_out_of_team_plan_and_nine_box() {
+    let dir = workdir();
+    let model = MODEL.replace(
+        "[[grades]]\nid = \"senior\"",
+        "[[training]]\nid = \"T.alpha\"\nname = \"Alpha course\"\ncompetencies = [\"a\"]\ngain = 3\nup_to = 5\nhours = 8\ncost = 100\n\n[[grades]]\nid = \"senior\"",
+    );
+    assert!(model.contains("T.alpha"));
+    write(dir.path(), "model.toml", &model);
+    let evals = format!("{EVALS}P4,Four,V,rm,2026H1,supervisor,S1,a,2,\n");
+    write(dir.path(), "evals.csv", &evals);
+    let base = [
+        "--model",
+        "model.toml",
+        "--evals",
+        "evals.csv",
+        "--lang",
+        "en",
+    ];
+
+    let mut args = vec!["individual", "--person", "P3", "--out", "i"];
+    args.extend(base);
+    let doc = parse(&report(dir.path(), &args)[0]);
+    let plan = texts(&doc, "#training-plan")[0].clone();
+    assert!(plan.contains("withheld"), "{plan}");
+    assert_eq!(doc.select(&sel("#training-plan table")).count(), 0);
+    assert!(!plan.contains("Alpha course"), "{plan}");
+
+    let mut args = vec!["individual", "--person", "P4", "--out", "i4"];
+    args.extend(base);
+    let doc = parse(&report(dir.path(), &args)[0]);
+    let courses = texts(&doc, "#training-plan tr.course");
+    assert!(courses[0].contains("Alpha course"), "{courses:?}");
+
+    let mut args = vec!["team", "--out", "t"];
+    args.extend(base);
+    let team = parse(&report(dir.path(), &args)[0]);
+    let plan = texts(&team, "#training-plan")[0].clone();
+    assert!(plan.contains("P4") && !plan.contains("P3"), "{plan}");
+    assert!(plan.contains("left out of the training-needs analysis"));
+    let grid = texts(&team, "#nine-box")[0].clone();
+    assert!(!grid.contains("P3") && !grid.contains("Solo"), "{grid}");
+    assert!(grid.contains("with scores withheld"), "{grid}");
+}
+
+#[test]
+fn low_precision_scores_are_marked_next_to_the_score() {
+    let dir = workdir();
+    let reports = demo_reports(dir.path());
+    let doc = parse(&reports.join("people/person-RM003-2026H1.html"));
+    // Issue 6: shown beside the score, in the score cell, never hidden.
+    let marked = doc
+        .select(&sel("#competencies tr.competency td .low-precision"))
+        .count();
+    assert!(marked > 0, "some demo score is low precision");
+    let rows = texts(&doc, "#competencies tr.competency");
+    assert!(rows.iter().any(|r| r.contains("◇")));
+    assert!(texts(&doc, "#competencies .legend")[0].contains("ksa stats precision"));
+}
