@@ -206,7 +206,8 @@ fn read_results(
         .flexible(true)
         .delimiter(delimiter)
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(decoded.reader);
+        // Empty lines still count in line numbers, as for evaluations.
+        .from_reader(ingest::MarkEmptyLines::new(decoded.reader));
     let csv_err = |e: csv::Error| -> KsaError {
         match e.into_kind() {
             csv::ErrorKind::Io(io) => KsaError::invalid(io.to_string()),

@@ -141,7 +141,9 @@ pub fn resolve_weighting<'m>(model: &'m Model, w: Option<&str>) -> Result<Option
     }
 }
 
-fn emit(
+/// Writes one table in the chosen format to stdout or `--out`, then the run
+/// summary (last on stderr).
+pub(crate) fn emit(
     eval: &EvalArgs,
     model: &Model,
     data: &Dataset,

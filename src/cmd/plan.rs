@@ -3,12 +3,12 @@
 //! model and data, calls it, and writes the rows (layouts in the README,
 //! "Training plans").
 
-use super::evaluate::{output_format, read_data, read_model, resolve_grade, resolve_weighting};
+use super::evaluate::{emit, read_data, read_model, resolve_grade, resolve_weighting};
 use crate::cli::{EvalArgs, PlanArgs};
 use crate::error::{KsaError, Result};
 use crate::ingest::Dataset;
 use crate::model::{Language, Model};
-use crate::output::{self, dest, Sink, Value};
+use crate::output::{Sink, Value};
 use crate::plan::{self, team, Budget, TargetChoice, TrainingPlan};
 use crate::score::{self, Weights};
 
@@ -111,23 +111,6 @@ fn team_period(data: &Dataset, given: Option<&str>) -> Result<String> {
             .unwrap_or("")
             .to_string()),
     }
-}
-
-fn emit(
-    eval: &EvalArgs,
-    model: &Model,
-    data: &Dataset,
-    columns: Vec<String>,
-    write: impl FnOnce(&mut dyn Sink) -> std::io::Result<()>,
-) -> Result<()> {
-    let format = output_format(eval);
-    dest::write_output(eval.out.as_deref(), |w| {
-        let mut sink = output::sink(format, columns, w, eval.bom, (&model.id, &model.version))?;
-        write(sink.as_mut())?;
-        sink.finish()
-    })?;
-    eprintln!("{}", data.summary);
-    Ok(())
 }
 
 fn columns(names: &[&str]) -> Vec<String> {

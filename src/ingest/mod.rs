@@ -11,7 +11,7 @@ mod rejects;
 mod rows;
 
 pub use columns::{Column, Layout};
-pub use decode::{encoding_for_label, open_utf8, sniff_delimiter};
+pub use decode::{encoding_for_label, open_utf8, sniff_delimiter, MarkEmptyLines};
 pub use rows::is_plain_number;
 
 use crate::error::Result;
