@@ -70,6 +70,7 @@ pub fn run(out: &Path, quiet: bool) -> Result<()> {
         std::slice::from_ref(&evals_path),
         &IngestOptions {
             keep_comments: true,
+            keep_ratings: true,
             ..opts.clone()
         },
     )?;

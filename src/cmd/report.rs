@@ -1,7 +1,7 @@
 //! `ksa report individual|team|compare`: read the model and evaluations,
 //! score them, and write HTML reports into `--out DIR`.
 
-use super::evaluate::{read_data, read_model, resolve_grade, resolve_weighting};
+use super::evaluate::{ingest_options, read_model, resolve_grade, resolve_weighting};
 use crate::cli::{ReportArgs, ReportKind};
 use crate::error::{KsaError, Result};
 use crate::plan::Budget;
@@ -70,13 +70,12 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
     if ingest_args.skip_invalid && ingest_args.rejects.is_none() {
         ingest_args.rejects = Some(out.join("rejects.csv"));
     }
-    // Comments appear only in individual reports.
-    let data = read_data(
-        &ingest_args,
-        &model,
-        quiet,
-        args.kind == ReportKind::Individual,
-    )?;
+    // Comments appear only in individual reports; the team report's data
+    // quality section needs who rated whom (ICCs, rater leniency).
+    let mut opts = ingest_options(&ingest_args, args.kind == ReportKind::Individual)?;
+    opts.keep_ratings = args.kind == ReportKind::Team;
+    let data = crate::ingest::ingest(&model, &ingest_args.evals, &opts)?;
+    super::warn_all(&data.warnings, quiet);
 
     let mut files = vec![audit::sha256_file(&eval.model)?];
     for f in &eval.evals {

@@ -6,10 +6,12 @@
 use super::anonymity::{GroupStatus, Visibility};
 use super::charts;
 use super::{gap_class, num, pct, signed, Card, Env, Page};
+use crate::analysis::stats::{self, icc::IccType, raters, self_other, Note};
 use crate::error::{KsaError, Result};
 use crate::ingest::Dataset;
 use crate::plan::Budget;
 use crate::score;
+use crate::score::round::format_rounded;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -127,6 +129,58 @@ struct TeamCtx {
     nine_box: NineBox,
     plan: super::plan::TeamPlanCtx,
     plan_withheld: String,
+    data_quality: DataQualityCtx,
+}
+
+#[derive(Serialize)]
+struct IccRow {
+    name: String,
+    icc1: String,
+    icc1k: String,
+    /// Why a coefficient is empty (the statistic's own note).
+    note: String,
+}
+
+#[derive(Serialize)]
+struct AlphaRow {
+    name: String,
+    alpha: String,
+    people: usize,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct SelfOtherRow {
+    period: String,
+    over: String,
+    under: String,
+    agree: String,
+    classified: usize,
+    unclassified: usize,
+}
+
+/// Rater leniency per rater group: counts only, never a rater's id, so no
+/// rater can be singled out from the team report.
+#[derive(Serialize)]
+struct RaterGroupRow {
+    name: String,
+    listed: usize,
+    lenient: usize,
+    severe: usize,
+}
+
+/// Issue 6: how far the team's scores can be trusted.
+#[derive(Serialize)]
+struct DataQualityCtx {
+    low_precision: String,
+    low_agreement: String,
+    /// Whether the ratings were kept, which ICCs and rater leniency need.
+    kept: bool,
+    icc: Vec<IccRow>,
+    alpha: Vec<AlphaRow>,
+    self_other: Vec<SelfOtherRow>,
+    raters: Vec<RaterGroupRow>,
+    raters_note: String,
 }
 
 struct Member {
@@ -477,6 +531,9 @@ pub fn render_within(
         String::new()
     };
 
+    let people_shown: Vec<usize> = visible.iter().map(|x| x.pp).collect();
+    let data_quality = data_quality(env, data, &people_shown);
+
     let scope = match unit {
         Some(u) => u.to_string(),
         None => t.label("everyone"),
@@ -504,6 +561,7 @@ pub fn render_within(
         nine_box,
         plan,
         plan_withheld,
+        data_quality,
     };
     let title = format!("{} · {} {}", t.label("title_team"), scope, period);
     let mut ctx = env.base_context(&title);
@@ -512,6 +570,138 @@ pub fn render_within(
         file_name: file_name(opts),
         html: t.render("team.html", &ctx)?,
     })
+}
+
+/// A coefficient to 3 decimals, or empty when not computable.
+fn coef(x: &std::result::Result<f64, Note>) -> String {
+    x.as_ref()
+        .map(|v| format_rounded(*v, 3))
+        .unwrap_or_default()
+}
+
+/// `k / n` as a share to 2 decimals with its counts, "—" when `n` is 0.
+fn share(k: usize, n: usize) -> String {
+    if n == 0 {
+        "—".into()
+    } else {
+        format!("{} ({k} / {n})", format_rounded(k as f64 / n as f64, 2))
+    }
+}
+
+/// The "data quality" section (issue 6) over the person-periods whose
+/// scores are shown: withheld people stay out of these statistics too.
+fn data_quality(env: &Env, data: &Dataset, people: &[usize]) -> DataQualityCtx {
+    let m = env.model;
+    let t = env.templates;
+    let dq = stats::data_quality(
+        m,
+        data,
+        people,
+        self_other::DEFAULT_THRESHOLD,
+        raters::DEFAULT_MIN_RATINGS,
+    );
+    let icc = dq
+        .icc
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .map(|x| {
+            let (a, b) = (x.get(IccType::Icc1), x.get(IccType::Icc1k));
+            let mut notes: Vec<Note> = [a.err(), b.err()].into_iter().flatten().collect();
+            notes.dedup();
+            IccRow {
+                name: m.competencies[x.competency].name.clone(),
+                icc1: coef(&a),
+                icc1k: coef(&b),
+                note: notes.join("; "),
+            }
+        })
+        .collect();
+    let alpha = dq
+        .alpha
+        .iter()
+        .map(|x| AlphaRow {
+            name: m.categories[x.category].name.clone(),
+            alpha: coef(&x.alpha),
+            people: x.people,
+            note: x.alpha.err().unwrap_or_default().to_string(),
+        })
+        .collect();
+    let so = |s: &self_other::Shares, c: self_other::Class| {
+        let i = self_other::Class::ALL
+            .iter()
+            .position(|x| *x == c)
+            .unwrap_or(0);
+        share(s.counts[i], s.classified())
+    };
+    let self_other = dq
+        .self_other
+        .iter()
+        .map(|s| SelfOtherRow {
+            period: if s.period.is_empty() {
+                "—".into()
+            } else {
+                s.period.clone()
+            },
+            over: so(s, self_other::Class::OverRater),
+            under: so(s, self_other::Class::UnderRater),
+            agree: so(s, self_other::Class::InAgreement),
+            classified: s.classified(),
+            unclassified: s.unclassified,
+        })
+        .collect();
+    let (raters, raters_note) = match &dq.raters {
+        Some(table) => {
+            let mut rows: Vec<RaterGroupRow> = m
+                .raters
+                .iter()
+                .map(|g| RaterGroupRow {
+                    name: g.name.clone(),
+                    listed: 0,
+                    lenient: 0,
+                    severe: 0,
+                })
+                .collect();
+            let mut seen = vec![false; rows.len()];
+            for r in &table.raters {
+                for &g in &r.groups {
+                    seen[g] = true;
+                    rows[g].listed += 1;
+                    if r.outlier {
+                        match r.direction() {
+                            "lenient" => rows[g].lenient += 1,
+                            "severe" => rows[g].severe += 1,
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            let rows = rows
+                .into_iter()
+                .zip(seen)
+                .filter_map(|(r, s)| s.then_some(r))
+                .collect();
+            let note = t.fill(
+                "dq_raters_note",
+                &[
+                    ("min", &table.min_ratings.to_string()),
+                    ("below", &table.below_minimum.to_string()),
+                ],
+            );
+            (rows, note)
+        }
+        None => (Vec::new(), String::new()),
+    };
+    DataQualityCtx {
+        low_precision: share(dq.low_precision, dq.scores),
+        low_agreement: share(dq.low_agreement, dq.rwg_computed),
+        kept: dq.icc.is_some(),
+        icc,
+        alpha,
+        self_other,
+        raters,
+        raters_note,
+    }
 }
 
 /// The band of `x`: 0 below `lo`, 2 from `hi`, else 1 (with the 1e-9

@@ -913,3 +913,30 @@ fn low_precision_scores_are_marked_next_to_the_score() {
     assert!(rows.iter().any(|r| r.contains("◇")));
     assert!(texts(&doc, "#competencies .legend")[0].contains("ksa stats precision"));
 }
+
+#[test]
+fn team_report_has_a_data_quality_section_without_rater_ids() {
+    let dir = workdir();
+    let reports = demo_reports(dir.path());
+    let doc = parse(&reports.join("team.html"));
+    assert_sections(&doc, "team", &["data-quality"]);
+    // Issue 6: an ICC row per competency, an alpha per category.
+    let model = include_str!("../../models/bank-rm.toml");
+    let count = |h: &str| model.lines().filter(|l| l.trim() == h).count();
+    let icc = texts(&doc, "#data-quality table.dq-icc tr.icc");
+    assert_eq!(icc.len(), count("[[competencies]]"), "{icc:?}");
+    let alpha = texts(&doc, "#data-quality table.dq-alpha tr.alpha");
+    assert_eq!(alpha.len(), count("[[categories]]"), "{alpha:?}");
+    // At least one ICC is computable on the demo data.
+    assert!(icc.iter().any(|r| r.contains("0.") || r.contains("1.")));
+    for row in icc.iter().chain(&alpha) {
+        assert!(!row.contains("NaN") && !row.contains("inf"), "{row}");
+    }
+    // Rater leniency is shown as counts per group only: no rater id.
+    let section = doc
+        .select(&sel("#data-quality"))
+        .next()
+        .expect("section")
+        .html();
+    assert!(!section.contains("MGR0"), "a rater id in the section");
+}
