@@ -11,7 +11,6 @@ use crate::ingest;
 use crate::output::{self, dest, Value};
 use crate::score::{self, Weights};
 use std::collections::BTreeMap;
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 pub fn columns() -> Vec<String> {
@@ -190,48 +189,25 @@ fn read_results(
     let eval = &args.eval;
     let opts = ingest_options(eval, false)?;
     let label = ingest::label_of(&args.results);
-    let mut decoded = ingest::open_utf8(&args.results, &label, opts.encoding)?;
-    let delimiter = match opts.delimiter {
-        Some(d) => d,
-        None => {
-            let head = decoded
-                .reader
-                .fill_buf()
-                .map_err(|e| KsaError::invalid(format!("{label}: cannot read: {e}")))?;
-            crate::ingest::sniff_delimiter(head)
-        }
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .terminator(csv::Terminator::Any(b'\n'))
-        // Empty lines still count in line numbers, as for evaluations.
-        .from_reader(ingest::MarkEmptyLines::new(decoded.reader));
-    let csv_err = |e: csv::Error| -> KsaError {
-        match e.into_kind() {
-            csv::ErrorKind::Io(io) => KsaError::invalid(io.to_string()),
-            other => KsaError::invalid(format!("{label}: cannot read the CSV: {other:?}")),
-        }
-    };
-    let is_empty_line = |r: &csv::ByteRecord| r.len() == 1 && matches!(&r[0], b"" | b"\r");
+    let ingest::CsvFile {
+        reader: mut rdr,
+        headers,
+        ..
+    } = ingest::open_csv(
+        &args.results,
+        &label,
+        opts.encoding,
+        opts.delimiter,
+        "a results file",
+    )?;
+    let csv_err = |e: csv::Error| ingest::csv_error(&label, e);
+    let is_empty_line = ingest::is_empty_line;
     let mut record = csv::ByteRecord::new();
-    loop {
-        if !rdr.read_byte_record(&mut record).map_err(csv_err)? {
-            return Err(KsaError::invalid(format!(
-                "{label}: no header row; a results file starts with a header"
-            )));
-        }
-        if !is_empty_line(&record) {
-            break;
-        }
-    }
     let field = |f: &[u8]| {
         String::from_utf8_lossy(f)
             .trim_end_matches('\r')
             .to_string()
     };
-    let headers: Vec<String> = record.iter().map(field).collect();
     let layout = ResultsLayout::from_header(headers, &label)?;
     if !layout.unknown.is_empty() {
         let names = layout

@@ -231,6 +231,88 @@ impl<R: Read> Read for StrictDecoder<R> {
     }
 }
 
+/// A CSV file opened the way every ksa input is read: decoded to UTF-8,
+/// delimiter given or sniffed, empty lines marked, and the header row read.
+pub struct CsvFile {
+    pub reader: csv::Reader<MarkEmptyLines<Box<dyn BufRead + Send>>>,
+    /// The header fields as written (a CRLF `\r` removed).
+    pub headers: Vec<String>,
+    pub encoding: &'static Encoding,
+}
+
+/// Opens `path` as CSV. `what` names the kind of file in the message for a
+/// file without a header ("an evaluation file", "a results file").
+pub fn open_csv(
+    path: &Path,
+    label: &str,
+    encoding: Option<&'static Encoding>,
+    delimiter: Option<u8>,
+    what: &str,
+) -> Result<CsvFile> {
+    let mut decoded = open_utf8(path, label, encoding)?;
+    let delimiter = match delimiter {
+        Some(d) => d,
+        None => {
+            let head = decoded
+                .reader
+                .fill_buf()
+                .map_err(|e| KsaError::invalid(format!("{label}: cannot read: {e}")))?;
+            sniff_delimiter(head)
+        }
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        // Records end at `\n` only. With the default CRLF handling the csv
+        // crate reports a CRLF file's line numbers one short; a `\r` left at
+        // the end of a last field is removed by trimming.
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(1 << 16)
+        .from_reader(MarkEmptyLines::new(decoded.reader));
+    let mut record = csv::ByteRecord::new();
+    loop {
+        if !reader
+            .read_byte_record(&mut record)
+            .map_err(|e| csv_error(label, e))?
+        {
+            return Err(KsaError::invalid(format!(
+                "{label}: no header row; {what} starts with a header"
+            )));
+        }
+        if !is_empty_line(&record) {
+            break;
+        }
+    }
+    let headers = record
+        .iter()
+        .map(|f| {
+            String::from_utf8_lossy(f)
+                .trim_end_matches('\r')
+                .to_string()
+        })
+        .collect();
+    Ok(CsvFile {
+        reader,
+        headers,
+        encoding: decoded.encoding,
+    })
+}
+
+/// A csv error as ksa reports it: decoding errors carry their own message.
+pub fn csv_error(label: &str, e: csv::Error) -> KsaError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => KsaError::invalid(io.to_string()),
+        other => KsaError::invalid(format!("{label}: cannot read the CSV: {other:?}")),
+    }
+}
+
+/// The empty line of a file reads as one empty field ("\r" in a CRLF file,
+/// and every empty LF line once `MarkEmptyLines` has marked it).
+pub fn is_empty_line(r: &csv::ByteRecord) -> bool {
+    r.len() == 1 && matches!(&r[0], b"" | b"\r")
+}
+
 /// Marks the empty lines of a stream so the csv parser counts them.
 ///
 /// evaluations.md: line numbers are physical lines, and empty lines are

@@ -11,7 +11,10 @@ mod rejects;
 mod rows;
 
 pub use columns::{Column, Layout};
-pub use decode::{encoding_for_label, open_utf8, sniff_delimiter, MarkEmptyLines};
+pub use decode::{
+    csv_error, encoding_for_label, is_empty_line, open_csv, open_utf8, sniff_delimiter, CsvFile,
+    MarkEmptyLines,
+};
 pub use rows::is_plain_number;
 
 use crate::error::Result;

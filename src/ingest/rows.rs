@@ -6,7 +6,7 @@
 //! allocates only when it meets a new person or rater.
 
 use super::columns::{Column, Layout};
-use super::decode::{open_utf8, sniff_delimiter, MarkEmptyLines};
+use super::decode::{csv_error, is_empty_line, open_csv, CsvFile};
 use super::rejects::Rejects;
 use super::{Comment, Dataset, IngestOptions, InputFile, PersonPeriod, RatingRecord};
 use crate::error::{KsaError, Result};
@@ -14,7 +14,6 @@ use crate::model::Model;
 use csv::ByteRecord;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
-use std::io::BufRead;
 use std::path::Path;
 
 /// Resolves cell values to model indices: exact match after trimming, ids
@@ -174,49 +173,18 @@ impl<'m> Ingestor<'m> {
     }
 
     pub fn read_file(&mut self, path: &Path, label: &str) -> Result<()> {
-        let mut decoded = open_utf8(path, label, self.opts.encoding)?;
-        let delimiter = match self.opts.delimiter {
-            Some(d) => d,
-            None => {
-                let head = decoded
-                    .reader
-                    .fill_buf()
-                    .map_err(|e| KsaError::invalid(e.to_string()))?;
-                sniff_delimiter(head)
-            }
-        };
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(delimiter)
-            // Records end at `\n` only. With the default CRLF handling the
-            // csv crate reports a CRLF file's line numbers one short; a `\r`
-            // left at the end of a last field is removed by trimming.
-            .terminator(csv::Terminator::Any(b'\n'))
-            .buffer_capacity(1 << 16)
-            .from_reader(MarkEmptyLines::new(decoded.reader));
-        let csv_err = |e: csv::Error| -> KsaError {
-            match e.into_kind() {
-                csv::ErrorKind::Io(io) => KsaError::invalid(io.to_string()),
-                other => KsaError::invalid(format!("{label}: cannot read the CSV: {other:?}")),
-            }
-        };
-
-        let mut record = ByteRecord::new();
-        loop {
-            if !rdr.read_byte_record(&mut record).map_err(csv_err)? {
-                return Err(KsaError::invalid(format!(
-                    "{label}: no header row; an evaluation file starts with a header"
-                )));
-            }
-            if !is_empty_line(&record) {
-                break;
-            }
-        }
-        let headers: Vec<String> = record
-            .iter()
-            .map(|f| text(f).trim_end_matches('\r').to_string())
-            .collect();
+        let CsvFile {
+            reader: mut rdr,
+            headers,
+            encoding,
+        } = open_csv(
+            path,
+            label,
+            self.opts.encoding,
+            self.opts.delimiter,
+            "an evaluation file",
+        )?;
+        let csv_err = |e: csv::Error| csv_error(label, e);
         let layout = Layout::from_header(headers, self.model, label)?;
         if !layout.unknown.is_empty() {
             let names = layout
@@ -249,7 +217,7 @@ impl<'m> Ingestor<'m> {
         self.data.files.push(InputFile {
             label: label.to_string(),
             path: path.to_path_buf(),
-            encoding: decoded.encoding.name(),
+            encoding: encoding.name(),
             long_format: layout.long,
         });
 
@@ -676,11 +644,6 @@ impl<'m> Ingestor<'m> {
         let w = slot as usize * self.words_per_slot + competency / 64;
         self.rated_bits[w] |= 1 << (competency % 64);
     }
-}
-
-/// The empty line of a file reads as one empty field ("\r" in a CRLF file).
-fn is_empty_line(r: &ByteRecord) -> bool {
-    r.len() == 1 && matches!(&r[0], b"" | b"\r")
 }
 
 /// Cell bytes as text. The input is UTF-8 by the time it is parsed, so the

@@ -252,10 +252,6 @@ impl Model {
         })
     }
 
-    pub fn find_course(&self, key: &str) -> Option<usize> {
-        find_by_id_or_name(&self.training, key, |c| (&c.id, &c.name))
-    }
-
     /// Competency indices of a category, in model order.
     pub fn competencies_of(&self, category: usize) -> impl Iterator<Item = usize> + '_ {
         self.competencies

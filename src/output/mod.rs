@@ -56,16 +56,8 @@ pub fn sink<'w>(
     })
 }
 
-/// Text as CSV must carry it: a cell that begins with `=`, `+`, `-` or `@`
-/// gets a leading `'` so a spreadsheet never runs it as a formula.
-pub fn defuse_formula(s: &str) -> std::borrow::Cow<'_, str> {
-    if looks_like_formula(s) {
-        format!("'{s}").into()
-    } else {
-        s.into()
-    }
-}
-
+/// Whether a text cell would run as a spreadsheet formula: one that begins
+/// with `=`, `+`, `-` or `@` is written with a leading `'` (scoring.md §7).
 pub fn looks_like_formula(s: &str) -> bool {
     matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@'))
 }
