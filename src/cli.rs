@@ -28,6 +28,10 @@ pub enum Command {
         /// Folder to write into.
         #[arg(long, default_value = "ksa-demo")]
         out: PathBuf,
+        /// Run on this model instead, with sample data generated from it (as `ksa sample
+        /// --people 40 --periods 2 --seed 2026 --candidates 12`).
+        #[arg(long, value_name = "FILE")]
+        model: Option<PathBuf>,
     },
     /// Check or show competency model files.
     #[command(subcommand)]
@@ -71,6 +75,17 @@ pub enum Command {
     Sample(SampleArgs),
     /// Measurement quality: precision, rater agreement, alpha, leniency, self-other, population.
     Stats(StatsArgs),
+    /// Print a shell completion script: `ksa completions bash > /etc/bash_completion.d/ksa`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or write one page per command into a folder.
+    Man {
+        /// Folder to write ksa.1 and ksa-COMMAND.1 pages into.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -89,6 +104,19 @@ pub enum ModelCommand {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// Print the JSON Schema of the model format, for editors (taplo, Even Better TOML).
+    Schema,
+    /// Print a commented starting model to edit: `ksa model init --grades 3 > my-model.toml`.
+    Init {
+        /// Number of job grades, junior to senior (1-9).
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u8).range(1..=9))]
+        grades: u8,
+        /// Language of the model's names and labels: zh or en.
+        #[arg(long, default_value = "zh")]
+        lang: String,
+    },
+    /// What a revision changed; with --evals, whose placement and fit change under it.
+    Diff(ModelDiffArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -103,10 +131,16 @@ pub struct EvalArgs {
     /// The competency model (TOML).
     #[arg(long, value_name = "FILE")]
     pub model: PathBuf,
-    /// Evaluation files (CSV); several are read as one data set.
+    /// Evaluation files: CSV, or Excel/ODS workbooks (.xlsx, .xls, .ods, one
+    /// sheet each, see --sheet); several are read as one data set.
     #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
     pub evals: Vec<PathBuf>,
-    /// Output format [default: table on a terminal, csv otherwise].
+    /// The sheet of each workbook to read: its name, or its number in tab
+    /// order from 1 [default: the first sheet].
+    #[arg(long, value_name = "NAME|N")]
+    pub sheet: Option<String>,
+    /// Output format; xlsx needs --out [default: from the --out extension
+    /// (.json, .txt, .xlsx), else table on a terminal, csv otherwise].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// Write the output to FILE (atomically) instead of stdout.
@@ -317,4 +351,51 @@ pub struct AppraiseArgs {
     pub results_rejects: Option<PathBuf>,
     #[arg(long)]
     pub weighting: Option<String>,
+}
+
+/// `ksa model diff`: the output formats (no workbook: a diff is read, not filed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Args, Debug, Clone)]
+#[command(after_long_help = crate::cmd::model_diff::HELP)]
+pub struct ModelDiffArgs {
+    /// The old revision (TOML).
+    pub old: PathBuf,
+    /// The new revision (TOML).
+    pub new: PathBuf,
+    /// Output format [default: table on a terminal, csv otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<DiffFormat>,
+    /// Write the output to FILE (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Start CSV output with a byte-order mark, so Excel reads it as UTF-8.
+    #[arg(long)]
+    pub bom: bool,
+    /// Evaluation files to re-score under both revisions: who changes placement or fit.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub evals: Vec<PathBuf>,
+    /// Category weights of this weighting, in each revision (both must define it).
+    #[arg(long, requires = "evals")]
+    pub weighting: Option<String>,
+    /// Write invalid rows to the rejects file and go on, instead of stopping.
+    #[arg(long, requires = "evals")]
+    pub skip_invalid: bool,
+    /// Rejects file for --skip-invalid [default: rejects.csv beside the output].
+    #[arg(long, value_name = "FILE", requires = "skip_invalid")]
+    pub rejects: Option<PathBuf>,
+    /// Treat unknown columns as errors.
+    #[arg(long, requires = "evals")]
+    pub strict: bool,
+    /// Field delimiter, e.g. ';' or '\t' [default: ',' or tab, detected per file].
+    #[arg(long, value_name = "C", requires = "evals")]
+    pub delimiter: Option<String>,
+    /// Input encoding, e.g. gbk, utf-16le [default: detected per file].
+    #[arg(long, value_name = "NAME", requires = "evals")]
+    pub encoding: Option<String>,
 }

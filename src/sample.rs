@@ -116,6 +116,91 @@ const COMMENTS_EN: &[&str] = &[
     "Stays steady under quarter-end pressure",
     "Clear proposals, \"one client, one plan\" applied well",
 ];
+// One draw picks a comment in either language: the lists must stay as long.
+const _: () = assert!(COMMENTS_ZH.len() == COMMENTS_EN.len());
+
+/// The id of the bundled bank model, whose sample data keeps the bank's words.
+const BANK_MODEL_ID: &str = "bank-rm";
+const TEAMS_ZH: &[&str] = &["一组", "二组", "三组", "四组"];
+
+/// The words of the generated data that name the organisation: units,
+/// person ids and supervisors' comments. The bundled bank model keeps the
+/// branch names, `RM` ids and comments that `data/` and the golden files
+/// were made with; any other model (another department, another sector) gets
+/// neutral teams (一组, 二组 …), `E` (employee) ids and comments built from
+/// the rated competency's own name. Both draw the same random numbers, so the
+/// vocabulary changes words, never ratings.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Vocabulary {
+    Bank,
+    Neutral,
+}
+
+impl Vocabulary {
+    fn of(model: &Model) -> Vocabulary {
+        if model.id == BANK_MODEL_ID {
+            Vocabulary::Bank
+        } else {
+            Vocabulary::Neutral
+        }
+    }
+
+    fn person_prefix(self) -> &'static str {
+        match self {
+            Vocabulary::Bank => "RM",
+            Vocabulary::Neutral => "E",
+        }
+    }
+
+    fn unit_name(self, u: usize, units: usize, lang: Language) -> String {
+        match (self, lang, units <= 4) {
+            (Vocabulary::Bank, Language::Zh, true) => UNITS_ZH[u].to_string(),
+            (Vocabulary::Bank, Language::En, true) => UNITS_EN[u].to_string(),
+            (Vocabulary::Bank, Language::Zh, false) => format!("第{:03}支行", u + 1),
+            (Vocabulary::Bank, Language::En, false) => format!("Branch {:03}", u + 1),
+            (Vocabulary::Neutral, Language::Zh, true) => TEAMS_ZH[u].to_string(),
+            (Vocabulary::Neutral, Language::En, true) => format!("Team {}", u + 1),
+            (Vocabulary::Neutral, Language::Zh, false) => format!("第{:03}组", u + 1),
+            (Vocabulary::Neutral, Language::En, false) => format!("Team {:03}", u + 1),
+        }
+    }
+
+    /// A supervisor's comment on competency `c`. `pick` is the random choice
+    /// among the bank's comments; a neutral comment follows instead how far
+    /// the person's level `above` lies above (or below) the requirement, and
+    /// suggests training only for what training can raise.
+    fn comment(self, model: &Model, c: usize, pick: usize, above: f64, lang: Language) -> String {
+        let comp = &model.competencies[c];
+        match (self, lang) {
+            (Vocabulary::Bank, Language::Zh) => COMMENTS_ZH[pick].to_string(),
+            (Vocabulary::Bank, Language::En) => COMMENTS_EN[pick].to_string(),
+            (Vocabulary::Neutral, Language::Zh) => {
+                let n = &comp.name;
+                if above >= 0.5 {
+                    format!("{n}表现突出,可在团队内分享经验")
+                } else if above > -0.5 {
+                    format!("{n}达到岗位要求")
+                } else if comp.trainable {
+                    format!("{n}有待加强,建议参加相关培训")
+                } else {
+                    format!("{n}有待加强,建议辅导或轮岗锻炼")
+                }
+            }
+            (Vocabulary::Neutral, Language::En) => {
+                let n = &comp.name;
+                if above >= 0.5 {
+                    format!("{n}: strong, could share practice with the team")
+                } else if above > -0.5 {
+                    format!("{n}: meets the grade's requirement")
+                } else if comp.trainable {
+                    format!("{n}: needs work, training recommended")
+                } else {
+                    format!("{n}: needs work, coaching or job rotation suggested")
+                }
+            }
+        }
+    }
+}
 
 /// The role a rater group plays in a 360, from its id.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -174,15 +259,6 @@ fn person_name(rng: &mut Rng, lang: Language) -> String {
             EN_FIRST[rng.below(EN_FIRST.len())],
             EN_LAST[rng.below(EN_LAST.len())]
         ),
-    }
-}
-
-fn unit_name(u: usize, units: usize, lang: Language) -> String {
-    match (lang, units <= 4) {
-        (Language::Zh, true) => UNITS_ZH[u].to_string(),
-        (Language::En, true) => UNITS_EN[u].to_string(),
-        (Language::Zh, false) => format!("第{:03}支行", u + 1),
-        (Language::En, false) => format!("Branch {:03}", u + 1),
     }
 }
 
@@ -262,6 +338,7 @@ pub fn write_files(model: &Model, spec: &SampleSpec, dir: &Path) -> Result<Vec<(
 pub fn write_staff(model: &Model, spec: &SampleSpec, w: &mut impl Write) -> std::io::Result<u64> {
     let root = Rng::new(spec.seed);
     let lang = model.language;
+    let vocabulary = Vocabulary::of(model);
     let n = spec.people;
     let units = if n <= 200 {
         4.min(n.max(1))
@@ -310,7 +387,12 @@ pub fn write_staff(model: &Model, spec: &SampleSpec, w: &mut impl Write) -> std:
                 })
                 .collect();
             Person {
-                id: format!("RM{:0width$}", i + 1, width = width),
+                id: format!(
+                    "{}{:0width$}",
+                    vocabulary.person_prefix(),
+                    i + 1,
+                    width = width
+                ),
                 name: person_name(&mut rng, lang),
                 unit: i % units,
                 grade,
@@ -329,11 +411,6 @@ pub fn write_staff(model: &Model, spec: &SampleSpec, w: &mut impl Write) -> std:
         .collect();
 
     let periods = period_labels(spec.periods);
-    let comments: &[&str] = if lang == Language::Zh {
-        COMMENTS_ZH
-    } else {
-        COMMENTS_EN
-    };
     w.write_all(if spec.bom { b"\xEF\xBB\xBF" } else { b"" })?;
     w.write_all(HEADER.as_bytes())?;
     let mut rows = 0u64;
@@ -352,7 +429,7 @@ pub fn write_staff(model: &Model, spec: &SampleSpec, w: &mut impl Write) -> std:
             let promoted = last && t > 0 && p.ability + growth > next_gap + 0.1;
             let grade = if promoted { p.grade + 1 } else { p.grade };
             let grade_id = &model.grades[grade].id;
-            let unit = unit_name(p.unit, units, lang);
+            let unit = vocabulary.unit_name(p.unit, units, lang);
             // Peers are colleagues in the same unit.
             let same_unit: Vec<usize> = (0..p.peers)
                 .map(|k| {
@@ -427,7 +504,11 @@ pub fn write_staff(model: &Model, spec: &SampleSpec, w: &mut impl Write) -> std:
                         }
                         line.push(',');
                         if comment_at == Some(c) {
-                            line.push_str(&csv_field(comments[noise.below(comments.len())]));
+                            let pick = noise.below(COMMENTS_ZH.len());
+                            // Against the grade held in this period.
+                            let req = model.competencies[c].requirement(grade).unwrap_or(base);
+                            let comment = vocabulary.comment(model, c, pick, level - req, lang);
+                            line.push_str(&csv_field(&comment));
                         }
                         line.push('\n');
                         w.write_all(line.as_bytes())?;

@@ -1,3 +1,4 @@
 pub mod appraise;
 pub mod promote;
+pub mod revision;
 pub mod stats;

@@ -2,16 +2,23 @@
 //! and sample data, embedded in the binary so it works from any folder.
 //! It writes the inputs it used beside its outputs, so an analyst can open
 //! them in Excel and rerun any step by hand.
+//!
+//! `ksa demo --model FILE` runs the same job on any department's model, with
+//! sample data generated in memory from it by the generator of `ksa sample`,
+//! with the settings the bundled data was made with: any model can be seen
+//! end to end before real ratings exist.
 
 use crate::error::{KsaError, Result};
 use crate::ingest::Dataset;
 use crate::ingest::{self, IngestOptions};
-use crate::model::load_model_str;
 use crate::model::Model;
+use crate::model::{load_model, load_model_str};
 use crate::output::{self, dest::AtomicFile, model_tree, tables, Format};
 use crate::plan::{Budget, TargetChoice};
 use crate::report::{self, audit, compare, individual, team, Env, Index, IndexLink, Templates};
+use crate::sample::{self, SampleSpec};
 use crate::score::Weights;
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -27,6 +34,117 @@ const RECRUIT_WEIGHTING: &str = "recruitment";
 /// The training time a promotion plan may take in the demo.
 const PROMOTION_HOURS: f64 = 60.0;
 
+/// The data generated for `--model`: the settings `data/` was made with (the
+/// README: `ksa sample --people 40 --periods 2 --seed 2026 --candidates 12`),
+/// so `demo --model models/bank-rm.toml` runs on the bundled data itself.
+fn generated_data_spec() -> SampleSpec {
+    SampleSpec {
+        people: 40,
+        periods: 2,
+        seed: 2026,
+        candidates: 12,
+        bom: true,
+    }
+}
+
+/// What the demo runs on: the bundled model and data, or a model named with
+/// `--model` and data generated from it.
+struct DemoInputs {
+    model: Model,
+    /// The model's file name in `inputs/` and in the reports' audit lines.
+    model_file: String,
+    model_bytes: Cow<'static, [u8]>,
+    /// Further files copied into `inputs/` (the bundled model's English twin).
+    extra: Vec<(&'static str, &'static [u8])>,
+    evaluations: Cow<'static, [u8]>,
+    candidates: Cow<'static, [u8]>,
+    /// How the data came about and which defaults were taken, printed on
+    /// stderr at the end.
+    notes: Vec<String>,
+}
+
+/// The bundled bank model and data, as `ksa demo` always ran.
+fn bundled(out: &Path, quiet: bool) -> Result<DemoInputs> {
+    let model_path = out.join("inputs").join("bank-rm.toml");
+    let loaded = load_model_str(MODEL_ZH, &model_path.display().to_string())?;
+    super::warn_all(&loaded.warnings, quiet);
+    Ok(DemoInputs {
+        model: loaded.model,
+        model_file: "bank-rm.toml".to_string(),
+        model_bytes: Cow::Borrowed(MODEL_ZH.as_bytes()),
+        extra: vec![("bank-rm.en.toml", MODEL_EN.as_bytes())],
+        evaluations: Cow::Borrowed(EVALUATIONS),
+        candidates: Cow::Borrowed(CANDIDATES),
+        notes: Vec::new(),
+    })
+}
+
+/// The model in `path` (validated, errors naming that file) and sample data
+/// generated from it in memory.
+fn from_model_file(path: &Path, quiet: bool) -> Result<DemoInputs> {
+    let loaded = load_model(path)?;
+    super::warn_all(&loaded.warnings, quiet);
+    let model = loaded.model;
+    let model_bytes = std::fs::read(path).map_err(|e| KsaError::io(path, e))?;
+    let model_file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "model.toml".to_string());
+    let spec = generated_data_spec();
+    let mut evaluations = Vec::new();
+    sample::write_staff(&model, &spec, &mut evaluations)
+        .map_err(|e| KsaError::Other(format!("generating sample evaluations: {e}")))?;
+    let mut candidates = Vec::new();
+    sample::write_candidates(&model, &spec, &mut candidates)
+        .map_err(|e| KsaError::Other(format!("generating sample candidates: {e}")))?;
+    let notes = vec![format!(
+        "sample data generated from {} as `ksa sample --people {} --periods {} --seed {} \
+         --candidates {}` would write it",
+        path.display(),
+        spec.people,
+        spec.periods,
+        spec.seed,
+        spec.candidates
+    )];
+    Ok(DemoInputs {
+        model,
+        model_file,
+        model_bytes: Cow::Owned(model_bytes),
+        extra: Vec::new(),
+        evaluations: Cow::Owned(evaluations),
+        candidates: Cow::Owned(candidates),
+        notes,
+    })
+}
+
+/// The grade candidates are recruited for: `rm` when the model has it (the
+/// bundled model), else the middle grade, where `ksa sample` centres its
+/// candidates; and the weighting: `recruitment` when the model has it, else
+/// the categories' own weights. A default that was needed is noted.
+fn recruitment_choice(model: &Model, notes: &mut Vec<String>) -> (usize, Option<&'static str>) {
+    let grade = match model.find_grade(RECRUIT_GRADE) {
+        Some(g) => g,
+        None => {
+            let g = model.grades.len() / 2;
+            notes.push(format!(
+                "candidates ranked for {} ({}), the middle grade: the model has no grade \"{}\"",
+                model.grades[g].name, model.grades[g].id, RECRUIT_GRADE
+            ));
+            g
+        }
+    };
+    let weighting = if model.find_weighting(RECRUIT_WEIGHTING).is_some() {
+        Some(RECRUIT_WEIGHTING)
+    } else {
+        notes.push(format!(
+            "candidates ranked with the categories' own weights: the model has no weighting \"{}\"",
+            RECRUIT_WEIGHTING
+        ));
+        None
+    };
+    (grade, weighting)
+}
+
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut f = AtomicFile::create(path)?;
     {
@@ -38,35 +156,44 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     f.commit()
 }
 
-pub fn run(out: &Path, quiet: bool) -> Result<()> {
+/// `model`: `--model FILE`, or `None` for the bundled bank model and data.
+pub fn run(out: &Path, model: Option<&Path>, quiet: bool) -> Result<()> {
+    // The model is read (and any error in it reported) before anything is written.
+    let mut inputs = match model {
+        None => bundled(out, quiet)?,
+        Some(path) => from_model_file(path, quiet)?,
+    };
     std::fs::create_dir_all(out.join("inputs")).map_err(|e| KsaError::io(out, e))?;
     let mut written: Vec<PathBuf> = Vec::new();
 
-    // Inputs, as bundled.
-    let model_path = out.join("inputs").join("bank-rm.toml");
+    // Inputs, as bundled or generated.
+    let model_path = out.join("inputs").join(&inputs.model_file);
     let evals_path = out.join("inputs").join("evaluations.csv");
     let cands_path = out.join("inputs").join("candidates.csv");
-    write_file(&model_path, MODEL_ZH.as_bytes())?;
+    write_file(&model_path, &inputs.model_bytes)?;
+    for (name, bytes) in &inputs.extra {
+        write_file(&out.join("inputs").join(name), bytes)?;
+    }
+    // The model's `#:schema` line points editors at this file beside it.
     write_file(
-        &out.join("inputs").join("bank-rm.en.toml"),
-        MODEL_EN.as_bytes(),
+        &out.join("inputs").join("ksa-model.schema.json"),
+        crate::model::json_schema().as_bytes(),
     )?;
-    write_file(&evals_path, EVALUATIONS)?;
-    write_file(&cands_path, CANDIDATES)?;
+    write_file(&evals_path, &inputs.evaluations)?;
+    write_file(&cands_path, &inputs.candidates)?;
 
-    // 1. The model: validated and shown.
-    let loaded = load_model_str(MODEL_ZH, &model_path.display().to_string())?;
-    super::warn_all(&loaded.warnings, quiet);
-    let model = loaded.model;
+    // 1. The model: validated (above) and shown.
+    let (grade, recruit_weighting) = recruitment_choice(&inputs.model, &mut inputs.notes);
+    let model = &inputs.model;
     let tree = out.join("model.txt");
-    write_file(&tree, model_tree::render(&model, model.language).as_bytes())?;
+    write_file(&tree, model_tree::render(model, model.language).as_bytes())?;
     written.push(tree);
 
     // 2. Staff: scores and gaps against their own grade, and placement.
     // Comments are kept for the individual reports (step 4).
     let opts = IngestOptions::default();
     let staff = ingest::ingest(
-        &model,
+        model,
         std::slice::from_ref(&evals_path),
         &IngestOptions {
             keep_comments: true,
@@ -75,34 +202,35 @@ pub fn run(out: &Path, quiet: bool) -> Result<()> {
         },
     )?;
     super::warn_all(&staff.warnings, quiet);
-    let weights = Weights::new(&model, None);
+    let weights = Weights::new(model, None);
     let meta = (model.id.as_str(), model.version.as_str());
     let scores = out.join("scores.csv");
     output::dest::write_output(Some(&scores), |w| {
         let mut s = output::sink(Format::Csv, tables::score_columns(), w, true, meta)?;
-        tables::write_scores(&model, &staff, &weights, None, s.as_mut())?;
+        tables::write_scores(model, &staff, &weights, None, s.as_mut())?;
         s.finish()
     })?;
     written.push(scores);
     let placement = out.join("placement.csv");
     output::dest::write_output(Some(&placement), |w| {
-        let mut s = output::sink(Format::Csv, tables::place_columns(&model), w, true, meta)?;
-        tables::write_placements(&model, &staff, &weights, s.as_mut())?;
+        let mut s = output::sink(Format::Csv, tables::place_columns(model), w, true, meta)?;
+        tables::write_placements(model, &staff, &weights, s.as_mut())?;
         s.finish()
     })?;
     written.push(placement);
 
-    // 3. Recruitment: candidates ranked for the RM grade, attributes weighted most.
-    let candidates = ingest::ingest(&model, std::slice::from_ref(&cands_path), &opts)?;
+    // 3. Recruitment: candidates ranked for the RM grade (another model: its
+    // middle grade), attributes weighted most (`recruitment_choice`).
+    let candidates = ingest::ingest(model, std::slice::from_ref(&cands_path), &opts)?;
     super::warn_all(&candidates.warnings, quiet);
-    let grade = model
-        .find_grade(RECRUIT_GRADE)
-        .ok_or_else(|| KsaError::Other("the bundled model lacks the rm grade".into()))?;
-    let recruit = Weights::new(&model, model.find_weighting(RECRUIT_WEIGHTING));
+    let recruit = Weights::new(
+        model,
+        recruit_weighting.and_then(|w| model.find_weighting(w)),
+    );
     let ranking = out.join("candidates-ranking.csv");
     output::dest::write_output(Some(&ranking), |w| {
-        let mut s = output::sink(Format::Csv, tables::compare_columns(&model), w, true, meta)?;
-        tables::write_comparison(&model, &candidates, &recruit, grade, s.as_mut())?;
+        let mut s = output::sink(Format::Csv, tables::compare_columns(model), w, true, meta)?;
+        tables::write_comparison(model, &candidates, &recruit, grade, s.as_mut())?;
         s.finish()
     })?;
     written.push(ranking);
@@ -120,7 +248,7 @@ pub fn run(out: &Path, quiet: bool) -> Result<()> {
             meta,
         )?;
         super::plan::write_plans(
-            &model,
+            model,
             model.language,
             &staff,
             &weights,
@@ -137,7 +265,7 @@ pub fn run(out: &Path, quiet: bool) -> Result<()> {
     output::dest::write_output(Some(&promotion), |w| {
         let mut s = output::sink(Format::Csv, super::promote::columns(), w, true, meta)?;
         super::promote::write_readiness(
-            &model,
+            model,
             &staff,
             &weights,
             Budget {
@@ -153,12 +281,22 @@ pub fn run(out: &Path, quiet: bool) -> Result<()> {
 
     // 5. HTML reports: everyone's individual report, the team report, the
     // candidate comparison, and an index linking them.
-    written.extend(write_reports(out, &model, &staff, &candidates, grade)?);
+    written.extend(write_reports(
+        out,
+        &inputs,
+        &staff,
+        &candidates,
+        grade,
+        recruit_weighting,
+    )?);
 
     for p in &written {
         println!("{}", p.display());
     }
     if !quiet {
+        for note in &inputs.notes {
+            eprintln!("demo: {note}");
+        }
         eprintln!(
             "demo: model {} {} · {} staff-periods ({} ratings) · {} candidates ({} ratings)",
             model.id,
@@ -177,15 +315,17 @@ pub fn run(out: &Path, quiet: bool) -> Result<()> {
 /// are relative so the folder can be moved or zipped as a whole.
 fn write_reports(
     out: &Path,
-    model: &Model,
+    inputs: &DemoInputs,
     staff: &Dataset,
     candidates: &Dataset,
     grade: usize,
+    recruit_weighting: Option<&str>,
 ) -> Result<Vec<PathBuf>> {
+    let model = &inputs.model;
     let templates = Templates::load(None, model.language)?;
-    let model_file = audit::sha256_bytes("bank-rm.toml", MODEL_ZH.as_bytes());
-    let evals_file = audit::sha256_bytes("evaluations.csv", EVALUATIONS);
-    let cands_file = audit::sha256_bytes("candidates.csv", CANDIDATES);
+    let model_file = audit::sha256_bytes(&inputs.model_file, &inputs.model_bytes);
+    let evals_file = audit::sha256_bytes("evaluations.csv", &inputs.evaluations);
+    let cands_file = audit::sha256_bytes("candidates.csv", &inputs.candidates);
     let env_for = |files: Vec<report::AuditFile>, weighting: Option<&str>| -> Result<Env> {
         let w = weighting.and_then(|w| model.find_weighting(w));
         Ok(Env {
@@ -235,7 +375,7 @@ fn write_reports(
 
     let recruit_env = env_for(
         vec![model_file.clone(), cands_file.clone()],
-        Some(RECRUIT_WEIGHTING),
+        recruit_weighting,
     )?;
     let cmp_page = compare::render(
         &recruit_env,

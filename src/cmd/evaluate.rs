@@ -5,13 +5,18 @@ use crate::cli::EvalArgs;
 use crate::error::{KsaError, Result};
 use crate::ingest::{self, Dataset, IngestOptions};
 use crate::model::{load_model, Model, Weighting};
+use crate::output::xlsx::{Heatmap, XlsxWorkbook};
 use crate::output::{self, dest, tables, Format};
+use crate::report::{audit, Audit};
 use crate::score::Weights;
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-/// Reads and checks the model, printing its warnings unless quiet.
+/// Reads and checks the model, printing its warnings unless quiet. Every
+/// command that reads evaluations starts here, so the output flags are
+/// checked here too, before any data is read.
 pub fn read_model(eval: &EvalArgs, quiet: bool) -> Result<Model> {
+    check_output_flags(eval)?;
     let m = load_model(&eval.model)?;
     super::warn_all(&m.warnings, quiet);
     if let Some(l) = &eval.lang {
@@ -28,7 +33,8 @@ pub fn read_data(
     quiet: bool,
     keep_comments: bool,
 ) -> Result<Dataset> {
-    let opts = ingest_options(eval, keep_comments)?;
+    let mut opts = ingest_options(eval, keep_comments)?;
+    opts.progress = !quiet;
     let data = ingest::ingest(model, &eval.evals, &opts)?;
     super::warn_all(&data.warnings, quiet);
     Ok(data)
@@ -77,6 +83,9 @@ pub fn ingest_options(eval: &EvalArgs, keep_comments: bool) -> Result<IngestOpti
         strict: eval.strict,
         keep_comments,
         keep_ratings: false,
+        sheet: eval.sheet.clone(),
+        // Set by the caller, which knows about --quiet.
+        progress: false,
     })
 }
 
@@ -91,6 +100,18 @@ fn parse_delimiter(s: &str) -> Result<u8> {
     }
 }
 
+/// An Excel workbook is binary: it goes to a file, never to stdout.
+fn check_output_flags(eval: &EvalArgs) -> Result<()> {
+    if eval.format == Some(Format::Xlsx) && eval.out.is_none() {
+        return Err(KsaError::invalid(
+            "--format xlsx writes a binary Excel workbook, not text for stdout: \
+             give --out FILE.xlsx"
+                .to_string(),
+        ));
+    }
+    Ok(())
+}
+
 /// The output format: `--format`, else from the `--out` extension, else a
 /// table on a terminal and CSV otherwise (cli.md).
 pub fn output_format(eval: &EvalArgs) -> Format {
@@ -101,6 +122,7 @@ pub fn output_format(eval: &EvalArgs) -> Format {
         Some(o) => match o.extension().and_then(|e| e.to_str()) {
             Some(e) if e.eq_ignore_ascii_case("json") => Format::Json,
             Some(e) if e.eq_ignore_ascii_case("txt") => Format::Table,
+            Some(e) if e.eq_ignore_ascii_case("xlsx") => Format::Xlsx,
             _ => Format::Csv,
         },
         None if std::io::stdout().is_terminal() => Format::Table,
@@ -141,23 +163,78 @@ pub fn resolve_weighting<'m>(model: &'m Model, w: Option<&str>) -> Result<Option
     }
 }
 
+/// The one table a command writes: its columns and, in an Excel workbook,
+/// the name of its sheet and whether a gap heatmap follows it.
+pub(crate) struct Table {
+    pub sheet: &'static str,
+    pub columns: Vec<String>,
+    pub heatmap: bool,
+}
+
 /// Writes one table in the chosen format to stdout or `--out`, then the run
-/// summary (last on stderr).
+/// summary (last on stderr). `write` gets the heatmap only when one is being
+/// written (an Excel workbook of a table that has one).
 pub(crate) fn emit(
     eval: &EvalArgs,
     model: &Model,
     data: &Dataset,
-    columns: Vec<String>,
-    write: impl FnOnce(&mut dyn output::Sink) -> std::io::Result<()>,
+    table: Table,
+    write: impl FnOnce(&mut dyn output::Sink, Option<&mut Heatmap>) -> io::Result<()>,
 ) -> Result<()> {
     let format = output_format(eval);
-    dest::write_output(eval.out.as_deref(), |w| {
-        let mut sink = output::sink(format, columns, w, eval.bom, (&model.id, &model.version))?;
-        write(sink.as_mut())?;
-        sink.finish()
-    })?;
+    match (format, eval.out.as_deref()) {
+        (Format::Xlsx, Some(path)) => write_workbook(eval, model, path, table, write)?,
+        _ => dest::write_output(eval.out.as_deref(), |w| {
+            let meta = (model.id.as_str(), model.version.as_str());
+            let mut sink = output::sink(format, table.columns, w, eval.bom, meta)?;
+            write(sink.as_mut(), None)?;
+            sink.finish()
+        })?,
+    }
     eprintln!("{}", data.summary);
     Ok(())
+}
+
+/// The Excel workbook of `--format xlsx` (README, "Excel output"): the
+/// About sheet with the SHA-256 of the model and of each evaluation file,
+/// the table, then the heatmap; written whole or not at all.
+fn write_workbook(
+    eval: &EvalArgs,
+    model: &Model,
+    path: &Path,
+    table: Table,
+    write: impl FnOnce(&mut dyn output::Sink, Option<&mut Heatmap>) -> io::Result<()>,
+) -> Result<()> {
+    let mut files = vec![audit::sha256_file(&eval.model)?];
+    for f in &eval.evals {
+        files.push(audit::sha256_file(f)?);
+    }
+    let about = Audit::new(&model.id, &model.version, files)?;
+    let mut file = dest::AtomicFile::create(path)?;
+    let folder = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let io_error = |e| KsaError::io(path, e);
+    let workbook = XlsxWorkbook::new(Some(folder)).map_err(io_error)?;
+    let written = (|| -> io::Result<()> {
+        workbook.about(&about)?;
+        let mut sheets = workbook.table(table.sheet, table.columns)?;
+        let mut heatmap = match table.heatmap {
+            true => Some(workbook.heatmap(model)?),
+            false => None,
+        };
+        write(&mut sheets, heatmap.as_mut())?;
+        sheets.close()?;
+        if let Some(h) = heatmap {
+            h.close()?;
+        }
+        let mut w = file.writer();
+        workbook.save(&mut w)?;
+        w.flush()
+    })();
+    written.map_err(io_error)?;
+    file.commit()
 }
 
 // Model and flag problems are reported before any data is read, so a typo
@@ -173,8 +250,13 @@ pub fn score(
     let g = grade.map(|g| resolve_grade(&model, g)).transpose()?;
     let weights = Weights::new(&model, resolve_weighting(&model, weighting)?);
     let data = read_data(eval, &model, quiet, false)?;
-    emit(eval, &model, &data, tables::score_columns(), |sink| {
-        tables::write_scores(&model, &data, &weights, g, sink)
+    let table = Table {
+        sheet: "scores",
+        columns: tables::score_columns(),
+        heatmap: true,
+    };
+    emit(eval, &model, &data, table, |sink, heatmap| {
+        tables::write_scores_with_heatmap(&model, &data, &weights, g, sink, heatmap)
     })
 }
 
@@ -182,7 +264,14 @@ pub fn place(eval: &EvalArgs, weighting: Option<&str>, quiet: bool) -> Result<()
     let model = read_model(eval, quiet)?;
     let weights = Weights::new(&model, resolve_weighting(&model, weighting)?);
     let data = read_data(eval, &model, quiet, false)?;
-    emit(eval, &model, &data, tables::place_columns(&model), |sink| {
+    // No heatmap: placement weighs every grade, there is no one target to
+    // take gaps against (`ksa score` has them against each person's own).
+    let table = Table {
+        sheet: "placements",
+        columns: tables::place_columns(&model),
+        heatmap: false,
+    };
+    emit(eval, &model, &data, table, |sink, _| {
         tables::write_placements(&model, &data, &weights, sink)
     })
 }
@@ -192,11 +281,13 @@ pub fn compare(eval: &EvalArgs, grade: &str, weighting: Option<&str>, quiet: boo
     let g = resolve_grade(&model, grade)?;
     let weights = Weights::new(&model, resolve_weighting(&model, weighting)?);
     let data = read_data(eval, &model, quiet, false)?;
-    emit(
-        eval,
-        &model,
-        &data,
-        tables::compare_columns(&model),
-        |sink| tables::write_comparison(&model, &data, &weights, g, sink),
-    )
+    // The heatmap shows each candidate's gaps against the grade compared for.
+    let table = Table {
+        sheet: "candidates",
+        columns: tables::compare_columns(&model),
+        heatmap: true,
+    };
+    emit(eval, &model, &data, table, |sink, heatmap| {
+        tables::write_comparison_with_heatmap(&model, &data, &weights, g, sink, heatmap)
+    })
 }

@@ -4,10 +4,12 @@ pub mod appraise;
 pub mod demo;
 pub mod evaluate;
 pub mod model;
+pub mod model_diff;
 pub mod plan;
 pub mod promote;
 pub mod report;
 pub mod sample;
+pub mod shell;
 pub mod stats;
 
 use crate::cli::{Cli, Command};
@@ -17,7 +19,7 @@ use crate::error::Result;
 pub fn run(cli: Cli) -> Result<()> {
     let quiet = cli.quiet;
     match cli.command {
-        Command::Demo { out } => demo::run(&out, quiet),
+        Command::Demo { out, model } => demo::run(&out, model.as_deref(), quiet),
         Command::Model(m) => model::run(m, quiet),
         Command::Score {
             eval,
@@ -36,6 +38,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => report::run(&args, quiet),
         Command::Sample(args) => sample::run(&args, quiet),
         Command::Stats(args) => stats::run(&args, quiet),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man { out } => shell::man(out.as_deref(), quiet),
     }
 }
 

@@ -2,7 +2,8 @@
 
 use crate::cli::{ModelCommand, ShowFormat};
 use crate::error::{KsaError, Result};
-use crate::model::{load_model, Language};
+use crate::model::template::starting_model;
+use crate::model::{json_schema, load_model, Language};
 use crate::output::model_tree;
 use std::io::Write;
 
@@ -49,12 +50,22 @@ pub fn run(cmd: ModelCommand, quiet: bool) -> Result<()> {
                     s
                 }
             };
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|_| out.flush())
-                .map_err(|e| KsaError::io("<stdout>", e))
+            print(&text)
         }
+        ModelCommand::Schema => print(&json_schema()),
+        ModelCommand::Init { grades, lang } => {
+            let lang = parse_lang(Some(&lang), Language::Zh)?;
+            print(&starting_model(grades as usize, lang))
+        }
+        ModelCommand::Diff(args) => super::model_diff::run(&args, quiet),
     }
+}
+
+fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| KsaError::io("<stdout>", e))
 }
 
 /// `--lang`: `zh` or `en`, defaulting to the model's language.

@@ -3,11 +3,12 @@
 //! model and data, calls it, and writes the rows (layouts in the README,
 //! "Training plans").
 
-use super::evaluate::{emit, read_data, read_model, resolve_grade, resolve_weighting};
+use super::evaluate::{emit, read_data, read_model, resolve_grade, resolve_weighting, Table};
 use crate::cli::{EvalArgs, PlanArgs};
 use crate::error::{KsaError, Result};
 use crate::ingest::Dataset;
 use crate::model::{Language, Model};
+use crate::output::xlsx::Heatmap;
 use crate::output::{Sink, Value};
 use crate::plan::{self, team, Budget, TargetChoice, TrainingPlan};
 use crate::score::{self, Weights};
@@ -48,8 +49,23 @@ pub fn run(args: &PlanArgs, quiet: bool) -> Result<()> {
             check_period(&data, p)?;
         }
         let period = args.period.as_deref().map(str::trim);
-        emit(eval, &model, &data, individual_columns(), |sink| {
-            write_plans(&model, lang, &data, &weights, choice, budget, period, sink)
+        // The heatmap: everyone's gaps against the grade their plan aims at.
+        let table = Table {
+            sheet: "plans",
+            columns: individual_columns(),
+            heatmap: true,
+        };
+        emit(eval, &model, &data, table, |sink, heatmap| {
+            let plans = Plans {
+                model: &model,
+                lang,
+                data: &data,
+                weights: &weights,
+                choice,
+                budget,
+                period,
+            };
+            plans.write(sink, heatmap)
         })
     }
 }
@@ -67,17 +83,55 @@ pub fn write_plans(
     period: Option<&str>,
     sink: &mut dyn Sink,
 ) -> std::io::Result<()> {
-    for pp in data.sorted() {
-        let p = &data.people[pp];
-        if period.is_some_and(|q| q != p.period) {
-            continue;
+    let plans = Plans {
+        model,
+        lang,
+        data,
+        weights,
+        choice,
+        budget,
+        period,
+    };
+    plans.write(sink, None)
+}
+
+/// What `write_plans` plans.
+struct Plans<'a> {
+    model: &'a Model,
+    lang: Language,
+    data: &'a Dataset,
+    weights: &'a Weights,
+    choice: TargetChoice,
+    budget: Budget,
+    period: Option<&'a str>,
+}
+
+impl Plans<'_> {
+    /// The rows of every plan and, for an Excel workbook, each person's
+    /// competency gaps against the plan's target grade (none without one).
+    fn write(&self, sink: &mut dyn Sink, mut heatmap: Option<&mut Heatmap>) -> std::io::Result<()> {
+        let (model, data, weights) = (self.model, self.data, self.weights);
+        for pp in data.sorted() {
+            let p = &data.people[pp];
+            if self.period.is_some_and(|q| q != p.period) {
+                continue;
+            }
+            let s = score::score_person(model, data, pp, weights);
+            let target = plan::resolve_target(model, p.grade, self.choice);
+            if let Some(h) = heatmap.as_deref_mut() {
+                let g = target.ok().map(|t| score::gaps(model, &s, t, weights));
+                h.person(
+                    &p.person_id,
+                    &p.period,
+                    target.ok().map(|t| model.grades[t].id.as_str()),
+                    g.as_ref().map(|g| g.competency_gap.as_slice()),
+                )?;
+            }
+            let tp = plan::plan_person(model, &s, target, weights, self.budget);
+            write_plan(model, self.lang, data, pp, &tp, sink)?;
         }
-        let s = score::score_person(model, data, pp, weights);
-        let target = plan::resolve_target(model, p.grade, choice);
-        let tp = plan::plan_person(model, &s, target, weights, budget);
-        write_plan(model, lang, data, pp, &tp, sink)?;
+        Ok(())
     }
-    Ok(())
 }
 
 /// `--period` must name a period of the data.
@@ -318,7 +372,13 @@ fn run_team(
         );
     }
     let unit_v = unit.map_or(Value::Missing, Value::Text);
-    emit(eval, model, data, team_columns(), |sink| {
+    // No heatmap: the rows are courses, not people.
+    let table = Table {
+        sheet: "team plan",
+        columns: team_columns(),
+        heatmap: false,
+    };
+    emit(eval, model, data, table, |sink, _| {
         let mut attendances = 0u64;
         for tc in &tp.courses {
             let c = &model.training[tc.course];

@@ -74,6 +74,7 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
     // quality section needs who rated whom (ICCs, rater leniency).
     let mut opts = ingest_options(&ingest_args, args.kind == ReportKind::Individual)?;
     opts.keep_ratings = args.kind == ReportKind::Team;
+    opts.progress = !quiet;
     let data = crate::ingest::ingest(&model, &ingest_args.evals, &opts)?;
     super::warn_all(&data.warnings, quiet);
 

@@ -36,6 +36,7 @@ pub fn run(args: &StatsArgs, quiet: bool) -> Result<()> {
     // Only these two need to know who rated whom; the others work from the
     // accumulated sums, whose memory does not grow with rows.
     opts.keep_ratings = matches!(args.kind, StatsKind::Icc | StatsKind::Raters);
+    opts.progress = !quiet;
     let data = ingest::ingest(&model, &eval.evals, &opts)?;
     super::warn_all(&data.warnings, quiet);
     let people = stats::everyone(&data);

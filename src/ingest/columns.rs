@@ -92,6 +92,13 @@ impl Layout {
         self.positions[c.index()]
     }
 
+    /// Whether field `field` holds something ksa reads: a ksa column or, in
+    /// the wide format, a competency (unknown columns are ignored).
+    pub fn is_read(&self, field: usize) -> bool {
+        self.positions.contains(&Some(field))
+            || self.competency_columns.iter().any(|&(f, _)| f == field)
+    }
+
     /// The header text of a column as the file writes it.
     pub fn header_of(&self, c: Column) -> &str {
         self.get(c)

@@ -10,6 +10,8 @@ use encoding_rs::{Encoding, GB18030, UTF_8};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 const BUF: usize = 1 << 20;
 
@@ -17,6 +19,8 @@ const BUF: usize = 1 << 20;
 pub struct Decoded {
     pub reader: Box<dyn BufRead + Send>,
     pub encoding: &'static Encoding,
+    /// Bytes of the file read so far, for progress bars.
+    pub bytes_read: Arc<AtomicU64>,
 }
 
 /// Opens `path` and returns a UTF-8 stream of its text (without any BOM).
@@ -54,6 +58,11 @@ pub fn open_utf8(path: &Path, label: &str, forced: Option<&'static Encoding>) ->
         }
     };
     file.seek(SeekFrom::Start(0)).map_err(read_err)?;
+    let bytes_read = Arc::new(AtomicU64::new(0));
+    let file = CountBytes {
+        inner: file,
+        count: Arc::clone(&bytes_read),
+    };
 
     let reader: Box<dyn BufRead + Send> = if encoding == UTF_8 {
         // Valid UTF-8 is passed through untouched, the fast path for large
@@ -77,7 +86,26 @@ pub fn open_utf8(path: &Path, label: &str, forced: Option<&'static Encoding>) ->
             StrictDecoder::new(BufReader::with_capacity(BUF, file), encoding, label),
         ))
     };
-    Ok(Decoded { reader, encoding })
+    Ok(Decoded {
+        reader,
+        encoding,
+        bytes_read,
+    })
+}
+
+/// Counts the bytes read from a file. It sits under the 1 MiB buffers, so
+/// it adds one atomic addition per megabyte, nothing per row.
+struct CountBytes<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for CountBytes<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 trait ConsumeBom {
@@ -238,6 +266,9 @@ pub struct CsvFile {
     /// The header fields as written (a CRLF `\r` removed).
     pub headers: Vec<String>,
     pub encoding: &'static Encoding,
+    /// Bytes of the file read so far (ahead of the parser by at most the
+    /// buffers), for progress bars.
+    pub bytes_read: Arc<AtomicU64>,
 }
 
 /// Opens `path` as CSV. `what` names the kind of file in the message for a
@@ -296,6 +327,7 @@ pub fn open_csv(
         reader,
         headers,
         encoding: decoded.encoding,
+        bytes_read: decoded.bytes_read,
     })
 }
 

@@ -7,8 +7,10 @@
 
 mod columns;
 mod decode;
+mod progress;
 mod rejects;
 mod rows;
+mod sheet;
 
 pub use columns::{Column, Layout};
 pub use decode::{
@@ -42,6 +44,12 @@ pub struct IngestOptions {
     /// whose memory grows with rows (24 bytes a rating), so it is off unless
     /// a command needs it.
     pub keep_ratings: bool,
+    /// `--sheet`: the sheet of each workbook to read, by name or 1-based
+    /// number in tab order; `None` reads the first. CSV files ignore it.
+    pub sheet: Option<String>,
+    /// Progress bars for large inputs are allowed (not `--quiet`); they are
+    /// shown only when stderr is a terminal.
+    pub progress: bool,
 }
 
 /// One accepted rating, kept under `IngestOptions::keep_ratings`.
@@ -118,8 +126,10 @@ impl std::fmt::Display for Summary {
 /// An input file as read, for audit lines in reports.
 #[derive(Debug, Clone)]
 pub struct InputFile {
+    /// As in messages: the path, with `[SHEET]` for a workbook.
     pub label: String,
     pub path: PathBuf,
+    /// The encoding detected, or the workbook format (`xlsx`, `ods`, …).
     pub encoding: &'static str,
     pub long_format: bool,
 }
@@ -254,10 +264,19 @@ impl Dataset {
 /// the first invalid row unless `skip_invalid`.
 pub fn ingest(model: &Model, files: &[PathBuf], opts: &IngestOptions) -> Result<Dataset> {
     let mut reader = rows::Ingestor::new(model, opts);
+    reader.progress = progress::Progress::for_files(opts.progress, files);
     for f in files {
         reader.read_file(f, &f.display().to_string())?;
     }
-    reader.finish()
+    let mut data = reader.finish()?;
+    if let Some(s) = &opts.sheet {
+        if !files.iter().any(|f| sheet::format_of(f).is_some()) {
+            data.warnings.push(format!(
+                "--sheet {s:?}: no workbook (.xlsx, .xls, .ods) among the evaluation files; ignored"
+            ));
+        }
+    }
+    Ok(data)
 }
 
 /// The label of a path in messages: as the user typed it.

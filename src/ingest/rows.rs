@@ -7,7 +7,9 @@
 
 use super::columns::{Column, Layout};
 use super::decode::{csv_error, is_empty_line, open_csv, CsvFile};
+use super::progress::Progress;
 use super::rejects::Rejects;
+use super::sheet::{self, CellError, Sheet};
 use super::{Comment, Dataset, IngestOptions, InputFile, PersonPeriod, RatingRecord};
 use crate::error::{KsaError, Result};
 use crate::model::Model;
@@ -127,6 +129,8 @@ pub(super) struct Ingestor<'m> {
     last_slot: (u32, u32, Vec<u8>, u32),
     /// The interned rater of `last_slot`.
     last_rater: u32,
+    /// Whether to show progress bars (set for the whole run).
+    pub(super) progress: Progress,
 }
 
 impl<'m> Ingestor<'m> {
@@ -169,14 +173,20 @@ impl<'m> Ingestor<'m> {
             last: None,
             last_slot: (u32::MAX, 0, Vec::new(), 0),
             last_rater: 0,
+            progress: Progress::default(),
         }
     }
 
+    /// Reads one evaluation file: a workbook (by its extension) or CSV.
     pub fn read_file(&mut self, path: &Path, label: &str) -> Result<()> {
+        if let Some(format) = sheet::format_of(path) {
+            return self.read_sheet(path, label, format);
+        }
         let CsvFile {
             reader: mut rdr,
             headers,
             encoding,
+            bytes_read,
         } = open_csv(
             path,
             label,
@@ -185,6 +195,64 @@ impl<'m> Ingestor<'m> {
             "an evaluation file",
         )?;
         let csv_err = |e: csv::Error| csv_error(label, e);
+        let layout = self.begin_file(headers, path, label, encoding.name())?;
+        let bar = self
+            .progress
+            .bytes(label, std::fs::metadata(path).map_or(0, |m| m.len()));
+
+        // Two stages on two threads: one reads, decodes and splits records
+        // (and checks their UTF-8), the other validates and accumulates.
+        // Batches of records travel between them and are reused, so the
+        // pipeline allocates nothing per row.
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
+        std::thread::scope(|scope| -> Result<()> {
+            let reader = scope.spawn(move || -> Result<()> {
+                loop {
+                    let mut batch = empty_rx.try_recv().unwrap_or_default();
+                    let eof = batch.fill(&mut rdr).map_err(csv_err)?;
+                    if let Some(bar) = &bar {
+                        bar.set_position(bytes_read.load(std::sync::atomic::Ordering::Relaxed));
+                    }
+                    if batch.len > 0 && full_tx.send(batch).is_err() {
+                        return Ok(()); // the consumer stopped at an invalid row
+                    }
+                    if eof {
+                        return Ok(());
+                    }
+                }
+            });
+            let mut outcome = Ok(());
+            'batches: for batch in full_rx {
+                for i in 0..batch.len {
+                    if let Err(e) =
+                        self.take_row(&batch.records[i], batch.lines[i], &[], &layout, label)
+                    {
+                        outcome = Err(e);
+                        break 'batches;
+                    }
+                }
+                let _ = empty_tx.send(batch);
+            }
+            // An invalid row comes before any read error of a later batch.
+            let read = reader.join().unwrap_or_else(|_| {
+                Err(KsaError::Other(format!(
+                    "{label}: the reader thread failed"
+                )))
+            });
+            outcome.and(read)
+        })
+    }
+
+    /// Maps the header of a file, warns about (or, under `--strict`,
+    /// refuses) unknown columns and records the file.
+    fn begin_file(
+        &mut self,
+        headers: Vec<String>,
+        path: &Path,
+        label: &str,
+        encoding: &'static str,
+    ) -> Result<Layout> {
         let layout = Layout::from_header(headers, self.model, label)?;
         if !layout.unknown.is_empty() {
             let names = layout
@@ -217,60 +285,50 @@ impl<'m> Ingestor<'m> {
         self.data.files.push(InputFile {
             label: label.to_string(),
             path: path.to_path_buf(),
-            encoding: encoding.name(),
+            encoding,
             long_format: layout.long,
         });
-
-        // Two stages on two threads: one reads, decodes and splits records
-        // (and checks their UTF-8), the other validates and accumulates.
-        // Batches of records travel between them and are reused, so the
-        // pipeline allocates nothing per row.
-        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
-        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
-        std::thread::scope(|scope| -> Result<()> {
-            let reader = scope.spawn(move || -> Result<()> {
-                loop {
-                    let mut batch = empty_rx.try_recv().unwrap_or_default();
-                    let eof = batch.fill(&mut rdr).map_err(csv_err)?;
-                    if batch.len > 0 && full_tx.send(batch).is_err() {
-                        return Ok(()); // the consumer stopped at an invalid row
-                    }
-                    if eof {
-                        return Ok(());
-                    }
-                }
-            });
-            let mut outcome = Ok(());
-            'batches: for batch in full_rx {
-                for i in 0..batch.len {
-                    if let Err(e) = self.take_row(&batch.records[i], batch.lines[i], &layout, label)
-                    {
-                        outcome = Err(e);
-                        break 'batches;
-                    }
-                }
-                let _ = empty_tx.send(batch);
-            }
-            // An invalid row comes before any read error of a later batch.
-            let read = reader.join().unwrap_or_else(|_| {
-                Err(KsaError::Other(format!(
-                    "{label}: the reader thread failed"
-                )))
-            });
-            outcome.and(read)
-        })
+        Ok(layout)
     }
 
-    /// Counts one row and validates, commits or rejects it.
+    /// Reads one sheet of a workbook. Its rows go through `take_row` like a
+    /// CSV file's, labelled `FILE[SHEET]` and numbered as the spreadsheet
+    /// numbers them. One thread: the workbook is already parsed in memory.
+    fn read_sheet(&mut self, path: &Path, label: &str, format: &'static str) -> Result<()> {
+        let sheet = {
+            let _spinner = self.progress.spinner(label);
+            Sheet::open(path, label, format, self.opts.sheet.as_deref())?
+        };
+        let label = sheet.label.as_str();
+        let layout = self.begin_file(sheet.headers.clone(), path, label, format)?;
+        let bar = self.progress.rows(label, sheet.rows_after_header() as u64);
+        let mut record = ByteRecord::new();
+        let mut errors = Vec::new();
+        let mut text = String::new();
+        for (i, row_number, cells) in sheet.rows() {
+            sheet.fill(cells, &mut record, &mut errors, &mut text);
+            self.take_row(&record, row_number, &errors, &layout, label)?;
+            if let Some(bar) = &bar {
+                if i % 4096 == 0 {
+                    bar.set_position(i as u64);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts one row and validates, commits or rejects it. `cell_errors`
+    /// are a sheet row's error cells (none in CSV).
     fn take_row(
         &mut self,
         record: &ByteRecord,
         line: u64,
+        cell_errors: &[CellError],
         layout: &Layout,
         label: &str,
     ) -> Result<()> {
         self.data.summary.rows_read += 1;
-        match self.row(record, layout) {
+        match self.row(record, cell_errors, layout) {
             Ok(0) => self.data.summary.blank += 1,
             Ok(n) => {
                 self.data.summary.used += 1;
@@ -305,7 +363,12 @@ impl<'m> Ingestor<'m> {
 
     /// Validates one row and, if it is valid, commits it. Returns the number
     /// of ratings it contributed (0 for a blank row).
-    fn row(&mut self, rec: &ByteRecord, layout: &Layout) -> Result<usize, Reject> {
+    fn row(
+        &mut self,
+        rec: &ByteRecord,
+        cell_errors: &[CellError],
+        layout: &Layout,
+    ) -> Result<usize, Reject> {
         if rec.len() != layout.width {
             return Err(Reject {
                 column: None,
@@ -314,6 +377,14 @@ impl<'m> Ingestor<'m> {
                     rec.len(),
                     layout.width
                 ),
+            });
+        }
+        // A spreadsheet error (`#N/A`, `#DIV/0!`) stands for no value: in a
+        // column ksa reads it makes the row invalid, whatever the column.
+        if let Some((field, shown)) = cell_errors.iter().find(|(f, _)| layout.is_read(*f)) {
+            return Err(Reject {
+                column: Some(layout.headers[*field].trim().to_string()),
+                reason: format!("{shown:?} is a spreadsheet error, not a value"),
             });
         }
         // Cells stay bytes: the whole file was checked to be UTF-8 (or

@@ -2,9 +2,11 @@
 //! later stage reads. `load` turns a TOML file into a `Model`; nothing else
 //! constructs one, so every `Model` in the program has passed validation.
 
+pub mod diff;
 mod load;
+pub mod template;
 
-pub use load::{load_model, load_model_str, LoadedModel};
+pub use load::{json_schema, load_model, load_model_str, LoadedModel};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -12,7 +14,9 @@ use std::collections::BTreeMap;
 /// The model format version this build reads and writes.
 pub const SCHEMA_VERSION: i64 = 1;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Zh,

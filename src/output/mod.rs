@@ -1,12 +1,14 @@
-//! Writing tabular results as CSV, JSON or an aligned terminal table
-//! (scoring.md §7). Producers emit rows one at a time into a `Sink`, so a
-//! whole bank's results stream out without being held in memory (only the
-//! terminal table, meant for people, buffers to align its columns).
+//! Writing tabular results as CSV, JSON, an aligned terminal table or an
+//! Excel workbook (scoring.md §7; `xlsx`). Producers emit rows one at a time
+//! into a `Sink`, so a whole bank's results stream out without being held in
+//! memory (only the terminal table, meant for people, buffers to align its
+//! columns).
 
 pub mod dest;
 pub mod model_tree;
 pub mod tables;
 pub mod text;
+pub mod xlsx;
 
 use crate::score::round::{format_rounded, write_rounded};
 use std::io::{self, Write};
@@ -29,6 +31,8 @@ pub enum Format {
     Csv,
     Json,
     Table,
+    // An Excel workbook: binary, so only with `--out FILE` (evaluate.rs).
+    Xlsx,
 }
 
 pub trait Sink {
@@ -37,7 +41,9 @@ pub trait Sink {
 }
 
 /// Opens a sink of the given format. `meta` is the model id and version,
-/// which JSON carries at its top level (scoring.md, edge cases).
+/// which JSON carries at its top level (scoring.md, edge cases) and an Excel
+/// workbook on its About sheet. Commands with a workbook layout of their
+/// own (sheet names, heatmap, input hashes) use `xlsx::XlsxWorkbook`.
 pub fn sink<'w>(
     format: Format,
     columns: Vec<String>,
@@ -53,6 +59,7 @@ pub fn sink<'w>(
             rows: Vec::new(),
             out,
         }),
+        Format::Xlsx => Box::new(xlsx::StandaloneSink::new(columns, out, meta)?),
     })
 }
 

@@ -1,5 +1,6 @@
 //! The row layouts of `score`, `place` and `compare` (scoring.md §7).
 
+use super::xlsx::Heatmap;
 use super::{Sink, Value};
 use crate::ingest::Dataset;
 use crate::model::Model;
@@ -32,15 +33,30 @@ pub fn write_scores(
     forced_grade: Option<usize>,
     sink: &mut dyn Sink,
 ) -> io::Result<()> {
+    write_scores_with_heatmap(model, data, weights, forced_grade, sink, None)
+}
+
+/// `write_scores`, also giving each person's competency gaps to an Excel
+/// gap heatmap (the same gaps as the rows, computed once).
+pub fn write_scores_with_heatmap(
+    model: &Model,
+    data: &Dataset,
+    weights: &Weights,
+    forced_grade: Option<usize>,
+    sink: &mut dyn Sink,
+    mut heatmap: Option<&mut Heatmap>,
+) -> io::Result<()> {
     for pp in data.sorted() {
         let p = &data.people[pp];
         let s = score::score_person(model, data, pp, weights);
         let target = score::target_grade(forced_grade, p.grade);
         let g = target.map(|t| score::gaps(model, &s, t, weights));
-        let tg = match target {
-            Some(t) => Value::Text(&model.grades[t].id),
-            None => Value::Missing,
-        };
+        let target_id = target.map(|t| model.grades[t].id.as_str());
+        if let Some(h) = heatmap.as_deref_mut() {
+            let gaps = g.as_ref().map(|g| g.competency_gap.as_slice());
+            h.person(&p.person_id, &p.period, target_id, gaps)?;
+        }
+        let tg = target_id.map_or(Value::Missing, Value::Text);
         let head = [Value::Text(&p.person_id), Value::Text(&p.period), tg];
         let mut emit =
             |kind: &str, id: &str, sc: Option<f64>, req: Option<f64>, gap: Option<f64>, n: u64| {
@@ -215,9 +231,27 @@ pub fn write_comparison(
     grade: usize,
     sink: &mut dyn Sink,
 ) -> io::Result<()> {
+    write_comparison_with_heatmap(model, data, weights, grade, sink, None)
+}
+
+/// `write_comparison`, also giving each candidate's competency gaps against
+/// `grade` to an Excel gap heatmap, in rank order.
+pub fn write_comparison_with_heatmap(
+    model: &Model,
+    data: &Dataset,
+    weights: &Weights,
+    grade: usize,
+    sink: &mut dyn Sink,
+    mut heatmap: Option<&mut Heatmap>,
+) -> io::Result<()> {
     let mut row: Vec<Value> = Vec::new();
     for c in rank_for_grade(model, data, weights, grade) {
         let p = &data.people[c.pp];
+        if let Some(h) = heatmap.as_deref_mut() {
+            let g = score::gaps(model, &c.scores, grade, weights);
+            let target = Some(model.grades[grade].id.as_str());
+            h.person(&p.person_id, &p.period, target, Some(&g.competency_gap))?;
+        }
         row.clear();
         row.push(Value::Int(c.rank as u64));
         row.push(Value::Text(&p.person_id));

@@ -3,8 +3,13 @@
 
 mod appraise;
 mod common;
+mod customer_service;
+mod editor;
+mod excel_in;
+mod excel_out;
 mod ingest;
 mod model;
+mod model_diff;
 mod plan;
 mod props;
 mod report;

@@ -157,8 +157,21 @@ fn check(toml: &str) -> Outcome {
 }
 
 /// Asserts that `ksa model check` rejects the model (exit 2) with an
-/// `error:` line that names the file, every one of `mentions`, and `line`.
+/// `error:` line that names the file, every one of `mentions`, and `line`,
+/// and that the JSON Schema editors use (`ksa model schema`) rejects it too.
 fn assert_rejected(toml: &str, mentions: &[&str], line: Option<usize>) {
+    assert_rejected_by_checker(toml, mentions, line);
+    assert!(
+        crate::editor::schema_verdict(toml).is_err(),
+        "the JSON Schema must reject this model too:\n{toml}"
+    );
+}
+
+/// As `assert_rejected`, for faults that relate one part of a model to
+/// another (unique ids, references, levels inside the scale, weights that
+/// are all 0): no JSON Schema can express them, so only `ksa model check`
+/// catches them.
+fn assert_rejected_by_checker(toml: &str, mentions: &[&str], line: Option<usize>) {
     let out = check(toml);
     assert_eq!(
         out.code,
@@ -182,6 +195,11 @@ fn assert_rejected(toml: &str, mentions: &[&str], line: Option<usize>) {
 
 /// Asserts that the model is valid (exit 0) and returns its warnings.
 fn assert_valid(toml: &str) -> Vec<String> {
+    assert_eq!(
+        crate::editor::schema_verdict(toml),
+        Ok(()),
+        "the JSON Schema accepts a valid model"
+    );
     let out = check(toml);
     assert_eq!(out.code, Some(0), "valid model; stderr:\n{}", out.stderr);
     assert!(out.errors().is_empty(), "no errors: {}", out.stderr);
@@ -425,7 +443,7 @@ fn unsupported_schema_is_reported_on_its_own() {
 #[test]
 fn duplicate_grade_ids() {
     let toml = edit(&[("id = \"senior\"", "id = \"junior\"")]);
-    assert_rejected(
+    assert_rejected_by_checker(
         &toml,
         &["junior"],
         Some(line_of_last(&toml, "id = \"junior\"")),
@@ -435,13 +453,13 @@ fn duplicate_grade_ids() {
 #[test]
 fn duplicate_rater_ids() {
     let toml = edit(&[("id = \"peer\"", "id = \"boss\"")]);
-    assert_rejected(&toml, &["boss"], Some(line_of_last(&toml, "id = \"boss\"")));
+    assert_rejected_by_checker(&toml, &["boss"], Some(line_of_last(&toml, "id = \"boss\"")));
 }
 
 #[test]
 fn duplicate_category_ids() {
     let toml = append("[[categories]]\nid = \"K\"\nname = \"More knowledge\"\n");
-    assert_rejected(&toml, &["K"], Some(line_of_last(&toml, "id = \"K\"")));
+    assert_rejected_by_checker(&toml, &["K"], Some(line_of_last(&toml, "id = \"K\"")));
 }
 
 #[test]
@@ -449,7 +467,7 @@ fn duplicate_competency_ids() {
     let toml = append(
         "[[competencies]]\nid = \"K.law\"\nname = \"Law again\"\ncategory = \"K\"\nrequired = { junior = 2 }\n",
     );
-    assert_rejected(
+    assert_rejected_by_checker(
         &toml,
         &["K.law"],
         Some(line_of_last(&toml, "id = \"K.law\"")),
@@ -460,7 +478,7 @@ fn duplicate_competency_ids() {
 fn competency_and_category_ids_share_one_namespace() {
     // model.md: "Ids of competencies and categories share one namespace".
     let toml = edit(&[("id = \"A.grit\"", "id = \"K\"")]);
-    assert_rejected(
+    assert_rejected_by_checker(
         &toml,
         &["K"],
         Some(line_of(&toml, "id = \"K\"\nname = \"Grit\"")),
@@ -470,13 +488,13 @@ fn competency_and_category_ids_share_one_namespace() {
 #[test]
 fn duplicate_weighting_ids() {
     let toml = append("[[weightings]]\nid = \"hire\"\ncategories = { K = 3 }\n");
-    assert_rejected(&toml, &["hire"], Some(line_of_last(&toml, "id = \"hire\"")));
+    assert_rejected_by_checker(&toml, &["hire"], Some(line_of_last(&toml, "id = \"hire\"")));
 }
 
 #[test]
 fn duplicate_duty_ids() {
     let toml = append("[[duties]]\nid = \"advise\"\nname = \"Advise again\"\n");
-    assert_rejected(
+    assert_rejected_by_checker(
         &toml,
         &["advise"],
         Some(line_of_last(&toml, "id = \"advise\"")),
@@ -488,7 +506,7 @@ fn duplicate_training_ids() {
     let toml = append(
         "[[training]]\nid = \"law-course\"\nname = \"Law course 2\"\ncompetencies = [\"K.law\"]\n",
     );
-    assert_rejected(
+    assert_rejected_by_checker(
         &toml,
         &["law-course"],
         Some(line_of_last(&toml, "id = \"law-course\"")),
@@ -498,7 +516,7 @@ fn duplicate_training_ids() {
 #[test]
 fn two_competencies_with_the_same_name() {
     let toml = edit(&[("name = \"Grit\"", "name = \"Law\"")]);
-    assert_rejected(&toml, &["Law"], Some(line_of_last(&toml, "name = \"Law\"")));
+    assert_rejected_by_checker(&toml, &["Law"], Some(line_of_last(&toml, "name = \"Law\"")));
 }
 
 // ------------------------------------------------------------ references
@@ -506,7 +524,7 @@ fn two_competencies_with_the_same_name() {
 #[test]
 fn competency_with_an_unknown_category() {
     let toml = edit(&[("category = \"A\"", "category = \"B\"")]);
-    assert_rejected(
+    assert_rejected_by_checker(
         &toml,
         &["B", "A.grit"],
         Some(line_of(&toml, "category = \"B\"")),
@@ -516,7 +534,7 @@ fn competency_with_an_unknown_category() {
 #[test]
 fn requirement_for_an_unknown_grade() {
     let toml = edit(&[("junior = 3, senior = 4", "junior = 3, chief = 4")]);
-    assert_rejected(&toml, &["chief"], Some(line_of(&toml, "chief")));
+    assert_rejected_by_checker(&toml, &["chief"], Some(line_of(&toml, "chief")));
 }
 
 #[test]
@@ -525,7 +543,7 @@ fn training_course_naming_an_unknown_competency() {
         "competencies = [\"K.law\"]\ngain",
         "competencies = [\"K.law\", \"K.lore\"]\ngain",
     )]);
-    assert_rejected(&toml, &["K.lore"], Some(line_of(&toml, "K.lore")));
+    assert_rejected_by_checker(&toml, &["K.lore"], Some(line_of(&toml, "K.lore")));
 }
 
 #[test]
@@ -534,13 +552,13 @@ fn duty_naming_an_unknown_competency() {
         "competencies = [\"K.law\"]\n\n[[training]]",
         "competencies = [\"K.law\", \"S.talk\"]\n\n[[training]]",
     )]);
-    assert_rejected(&toml, &["S.talk"], Some(line_of(&toml, "S.talk")));
+    assert_rejected_by_checker(&toml, &["S.talk"], Some(line_of(&toml, "S.talk")));
 }
 
 #[test]
 fn weighting_naming_an_unknown_category() {
     let toml = edit(&[("categories = { A = 2 }", "categories = { A = 2, Z = 1 }")]);
-    assert_rejected(&toml, &["Z"], Some(line_of(&toml, "Z = 1")));
+    assert_rejected_by_checker(&toml, &["Z"], Some(line_of(&toml, "Z = 1")));
 }
 
 // ------------------------------------------------------------ levels
@@ -549,7 +567,7 @@ fn weighting_naming_an_unknown_category() {
 fn requirement_equal_to_the_scale_minimum() {
     // model.md: requirements lie in (min, max]; one equal to min means nothing.
     let toml = edit(&[("junior = 3, senior = 4", "junior = 1, senior = 4")]);
-    assert_rejected(
+    assert_rejected_by_checker(
         &toml,
         &["A.grit", "junior"],
         Some(line_of(&toml, "junior = 1")),
@@ -559,7 +577,7 @@ fn requirement_equal_to_the_scale_minimum() {
 #[test]
 fn requirement_above_the_scale_maximum() {
     let toml = edit(&[("junior = 3, senior = 4", "junior = 3, senior = 5.5")]);
-    assert_rejected(
+    assert_rejected_by_checker(
         &toml,
         &["A.grit", "senior"],
         Some(line_of(&toml, "senior = 5.5")),
@@ -569,7 +587,7 @@ fn requirement_above_the_scale_maximum() {
 #[test]
 fn requirement_below_the_scale_minimum() {
     let toml = edit(&[("junior = 2, senior = 3", "junior = 0.5, senior = 3")]);
-    assert_rejected(&toml, &["K.law", "junior"], Some(line_of(&toml, "0.5")));
+    assert_rejected_by_checker(&toml, &["K.law", "junior"], Some(line_of(&toml, "0.5")));
 }
 
 #[test]
@@ -588,13 +606,13 @@ fn indicator_level_that_is_not_a_whole_number() {
 #[test]
 fn indicator_level_outside_the_scale() {
     let toml = edit(&[("\"3\" = \"applies\"", "\"6\" = \"teaches\"")]);
-    assert_rejected(&toml, &["6"], Some(line_of(&toml, "teaches")));
+    assert_rejected_by_checker(&toml, &["6"], Some(line_of(&toml, "teaches")));
 }
 
 #[test]
 fn label_level_outside_the_scale() {
     let toml = edit(&[("\"1\" = \"none\"", "\"0\" = \"none\"")]);
-    assert_rejected(&toml, &["0"], Some(line_of(&toml, "\"0\" = \"none\"")));
+    assert_rejected_by_checker(&toml, &["0"], Some(line_of(&toml, "\"0\" = \"none\"")));
 }
 
 #[test]
@@ -679,7 +697,7 @@ fn category_weights_all_zero() {
         ("weight = 1\n", "weight = 0\n"),
         ("weight = 1.5", "weight = 0"),
     ]);
-    assert_rejected(&toml, &[], None);
+    assert_rejected_by_checker(&toml, &[], None);
     let out = check(&toml);
     assert!(
         out.errors()
@@ -698,19 +716,19 @@ fn weighting_whose_effective_weights_are_all_zero() {
         ("weight = 1\n", "weight = 0\n"),
         ("categories = { A = 2 }", "categories = { A = 0 }"),
     ]);
-    assert_rejected(&toml, &["hire"], None);
+    assert_rejected_by_checker(&toml, &["hire"], None);
 }
 
 #[test]
 fn scale_min_equal_to_max() {
     let toml = edit(&[("min = 1\nmax = 5", "min = 3\nmax = 3")]);
-    assert_rejected(&toml, &["min"], None);
+    assert_rejected_by_checker(&toml, &["min"], None);
 }
 
 #[test]
 fn scale_min_above_max() {
     let toml = edit(&[("min = 1\nmax = 5", "min = 5\nmax = 1")]);
-    assert_rejected(&toml, &["min"], None);
+    assert_rejected_by_checker(&toml, &["min"], None);
 }
 
 #[test]

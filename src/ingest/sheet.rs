@@ -1,0 +1,515 @@
+//! Spreadsheet input: `.xlsx`, `.xlsm`, `.xlsb`, `.xls` and `.ods` workbooks
+//! read with calamine, one sheet per file (`--sheet`, default the first).
+//!
+//! A sheet is turned into what a CSV file gives the validator: a header row
+//! and rows of text fields, each with the number of the row the analyst sees
+//! in the spreadsheet (1-based, header included), so every rule of
+//! evaluations.md — formats, aliases, invalid rows, rejects, the summary —
+//! is applied by the same code (`rows.rs`) as for CSV. Each cell becomes the
+//! text it stands for:
+//!
+//! - numbers (stored as numbers, or the cached value of a formula) in their
+//!   shortest round-trip form, integral ones without a fraction: 3 → `3`,
+//!   3.5 → `3.5` (exactly what a CSV file would say);
+//! - text as written; booleans `TRUE`/`FALSE`;
+//! - dates as ISO 8601 whatever their display format: `2026-06-30`, with
+//!   ` HH:MM:SS` when the cell also holds a time of day, a time alone as
+//!   `HH:MM:SS`, a duration as `H:MM:SS`;
+//! - error values (`#N/A`, `#DIV/0!`, …) as written, and listed separately:
+//!   such a cell in a column ksa uses makes the row invalid.
+//!
+//! Memory: calamine reads a whole sheet into memory. That is acceptable for
+//! evaluation data (a sheet holds at most 1,048,576 rows); the CSV path
+//! stays streaming.
+
+use crate::error::{KsaError, Result};
+use calamine::{Data, Range, Reader, SheetType, SheetVisible, Sheets};
+use csv::ByteRecord;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// The spreadsheet format of a path, by its extension (case-insensitive),
+/// or `None` for a file read as CSV.
+pub fn format_of(path: &Path) -> Option<&'static str> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "xlsx" => Some("xlsx"),
+        "xlsm" => Some("xlsm"),
+        "xlsb" => Some("xlsb"),
+        "xls" => Some("xls"),
+        "ods" => Some("ods"),
+        _ => None,
+    }
+}
+
+/// A cell holding a spreadsheet error value: its field and how it displays.
+pub type CellError = (usize, String);
+
+/// One sheet of a workbook, read into memory.
+pub struct Sheet {
+    /// `FILE[SHEET]`, the label of every message about the sheet.
+    pub label: String,
+    /// The header cells as text, without trailing empty cells.
+    pub headers: Vec<String>,
+    range: Range<Data>,
+    /// Index in `range` of the header row.
+    header_index: usize,
+    /// Spreadsheet row number (1-based) of `range`'s first row.
+    first_row_number: u64,
+}
+
+impl Sheet {
+    /// Opens the workbook `path` and reads the sheet `choice` (`--sheet`: a
+    /// name, else a 1-based number in tab order; `None` for the first).
+    pub fn open(path: &Path, label: &str, format: &str, choice: Option<&str>) -> Result<Sheet> {
+        check_file(path, label)?;
+        let (name, range) =
+            quietly(|| read_sheet(path, label, format, choice)).unwrap_or_else(|| {
+                Err(KsaError::invalid(format!(
+                    "{label}: not a readable .{format} workbook: the file is damaged"
+                )))
+            })?;
+        let label = format!("{label}[{name}]");
+        let first_row_number = range.start().map_or(1, |(r, _)| u64::from(r) + 1);
+        let header_index = (0..range.height())
+            .find(|&i| !is_empty_row(&range[i]))
+            .ok_or_else(|| {
+                KsaError::invalid(format!(
+                    "{label}: no header row (the sheet is empty); an evaluation sheet starts with a header"
+                ))
+            })?;
+        let cells = &range[header_index];
+        let width = used_width(cells);
+        let mut headers = Vec::with_capacity(width);
+        let mut text = String::new();
+        for cell in &cells[..width] {
+            text.clear();
+            display(cell, &mut text);
+            headers.push(text.clone());
+        }
+        Ok(Sheet {
+            label,
+            headers,
+            range,
+            header_index,
+            first_row_number,
+        })
+    }
+
+    /// How many rows follow the header (empty ones included), for progress.
+    pub fn rows_after_header(&self) -> usize {
+        self.range.height() - self.header_index - 1
+    }
+
+    /// The rows after the header, as (index among them, spreadsheet row
+    /// number, cells). Empty rows are left out, as a CSV file's empty lines
+    /// are: they are not rows and are not counted, but the row numbers of
+    /// the rows after them stay those the analyst sees.
+    pub fn rows(&self) -> impl Iterator<Item = (usize, u64, &[Data])> + '_ {
+        let first = self.header_index + 1;
+        (first..self.range.height()).filter_map(move |i| {
+            let cells = &self.range[i];
+            (!is_empty_row(cells)).then(|| (i - first, self.first_row_number + i as u64, cells))
+        })
+    }
+
+    /// Fills `record` with a row's cells as text and `errors` with its error
+    /// cells. The row has as many fields as the header, or more when a cell
+    /// right of the header is used (a wrong number of fields, as in CSV).
+    pub fn fill(
+        &self,
+        cells: &[Data],
+        record: &mut ByteRecord,
+        errors: &mut Vec<CellError>,
+        text: &mut String,
+    ) {
+        record.clear();
+        errors.clear();
+        let width = used_width(cells).max(self.headers.len());
+        for (i, cell) in cells.iter().take(width).enumerate() {
+            text.clear();
+            display(cell, text);
+            if let Data::Error(_) = cell {
+                errors.push((i, text.clone()));
+            }
+            record.push_field(text.as_bytes());
+        }
+        // A range is as wide as its widest row; a header wider than the
+        // range cannot happen, but pad rather than trust it.
+        for _ in record.len()..width {
+            record.push_field(b"");
+        }
+    }
+}
+
+/// The same file-level messages as for a CSV file: missing and 0-byte
+/// files are named as such, not as damaged workbooks.
+fn check_file(path: &Path, label: &str) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => KsaError::invalid(format!("{label}: file not found")),
+        _ => KsaError::invalid(format!("{label}: cannot open: {e}")),
+    })?;
+    if meta.is_dir() {
+        return Err(KsaError::invalid(format!(
+            "{label}: is a folder, not a workbook"
+        )));
+    }
+    if meta.len() == 0 {
+        return Err(KsaError::invalid(format!(
+            "{label}: the file is empty (0 bytes); an evaluation file needs at least a header row"
+        )));
+    }
+    Ok(())
+}
+
+/// Opens the workbook as `format` (by the extension, case-insensitive:
+/// calamine's own detection only knows lower-case extensions and would
+/// otherwise try every format and lose the real error) and reads the sheet.
+fn read_sheet(
+    path: &Path,
+    label: &str,
+    format: &str,
+    choice: Option<&str>,
+) -> Result<(String, Range<Data>)> {
+    let damaged = |e: String| {
+        KsaError::invalid(format!(
+            "{label}: not a readable .{format} workbook: {}",
+            one_line(&e)
+        ))
+    };
+    let mut book: Sheets<_> = match format {
+        "xls" => Sheets::Xls(
+            calamine::open_workbook(path)
+                .map_err(|e: calamine::XlsError| damaged(e.to_string()))?,
+        ),
+        "xlsb" => Sheets::Xlsb(
+            calamine::open_workbook(path)
+                .map_err(|e: calamine::XlsbError| damaged(e.to_string()))?,
+        ),
+        "ods" => Sheets::Ods(
+            calamine::open_workbook(path)
+                .map_err(|e: calamine::OdsError| damaged(e.to_string()))?,
+        ),
+        _ => Sheets::Xlsx(
+            calamine::open_workbook(path)
+                .map_err(|e: calamine::XlsxError| damaged(e.to_string()))?,
+        ),
+    };
+    let name = choose_sheet(book.sheets_metadata(), choice, label)?;
+    let range = book.worksheet_range(&name).map_err(|e| {
+        KsaError::invalid(format!(
+            "{label}[{name}]: cannot read the sheet: {}",
+            one_line(&e.to_string())
+        ))
+    })?;
+    Ok((name, range))
+}
+
+/// Picks the sheet `--sheet` names (evaluations of one file come from one
+/// sheet). Numbers count the visible worksheets in tab order from 1, as the
+/// analyst sees the tabs; a name is matched first (exactly, then ignoring
+/// case), so a sheet called "2" is found by its name. Hidden sheets can be
+/// chosen by name only.
+fn choose_sheet(sheets: &[calamine::Sheet], choice: Option<&str>, label: &str) -> Result<String> {
+    let worksheets: Vec<&calamine::Sheet> = sheets
+        .iter()
+        .filter(|s| s.typ == SheetType::WorkSheet)
+        .collect();
+    let tabs: Vec<&str> = worksheets
+        .iter()
+        .filter(|s| s.visible == SheetVisible::Visible)
+        .map(|s| s.name.as_str())
+        .collect();
+    let listing = || {
+        let mut l = if tabs.is_empty() {
+            "the workbook has no visible worksheet".to_string()
+        } else {
+            let shown: Vec<String> = tabs
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("{} {n:?}", i + 1))
+                .collect();
+            format!("sheets: {}", shown.join(", "))
+        };
+        let hidden: Vec<String> = worksheets
+            .iter()
+            .filter(|s| s.visible != SheetVisible::Visible)
+            .map(|s| format!("{:?}", s.name))
+            .collect();
+        if !hidden.is_empty() {
+            let _ = write!(l, "; hidden: {}", hidden.join(", "));
+        }
+        l
+    };
+    let Some(choice) = choice else {
+        return tabs
+            .first()
+            .map(|s| s.to_string())
+            .ok_or_else(|| KsaError::invalid(format!("{label}: {}", listing())));
+    };
+    let wanted = choice.trim();
+    if let Some(s) = worksheets
+        .iter()
+        .find(|s| s.name == choice || s.name == wanted)
+    {
+        return Ok(s.name.clone());
+    }
+    let folded = wanted.to_lowercase();
+    if let Some(s) = worksheets.iter().find(|s| s.name.to_lowercase() == folded) {
+        return Ok(s.name.clone());
+    }
+    match wanted.parse::<usize>() {
+        Ok(n) if (1..=tabs.len()).contains(&n) => Ok(tabs[n - 1].to_string()),
+        Ok(0) => Err(KsaError::invalid(format!(
+            "{label}: --sheet 0: sheets are numbered from 1 in tab order ({})",
+            listing()
+        ))),
+        Ok(n) => Err(KsaError::invalid(format!(
+            "{label}: no sheet {n}: the workbook has {} ({})",
+            plural(tabs.len(), "visible sheet"),
+            listing()
+        ))),
+        Err(_) => Err(KsaError::invalid(format!(
+            "{label}: no sheet named {wanted:?} ({})",
+            listing()
+        ))),
+    }
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// Library messages on one line, as every ksa error is.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Runs `f`, turning a panic inside the workbook reader (a damaged file
+/// can trip one) into `None` without printing it: user input must never
+/// end in a panic message.
+fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(hook);
+    outcome.ok()
+}
+
+fn is_blank(cell: &Data) -> bool {
+    match cell {
+        Data::Empty => true,
+        Data::String(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
+fn is_empty_row(cells: &[Data]) -> bool {
+    cells.iter().all(is_blank)
+}
+
+/// Cells up to the last one that is not blank.
+fn used_width(cells: &[Data]) -> usize {
+    cells
+        .iter()
+        .rposition(|c| !is_blank(c))
+        .map_or(0, |i| i + 1)
+}
+
+/// Appends the text a cell stands for (see the module comment).
+fn display(cell: &Data, out: &mut String) {
+    match cell {
+        Data::Empty => {}
+        Data::String(s) => out.push_str(s),
+        Data::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Data::Float(f) => number(*f, out),
+        Data::Bool(b) => out.push_str(if *b { "TRUE" } else { "FALSE" }),
+        Data::DateTime(d) if d.is_duration() => duration(d.as_f64() * 86_400.0, out),
+        Data::DateTime(d) => {
+            let (y, mo, day, h, mi, s, ms) = d.to_ymd_hms_milli();
+            let has_time = (h, mi, s, ms) != (0, 0, 0, 0);
+            if d.as_f64() >= 0.0 && d.as_f64() < 1.0 {
+                // A time of day alone: Excel stores it on day 0.
+                let _ = write!(out, "{h:02}:{mi:02}:{s:02}");
+            } else {
+                let _ = write!(out, "{y:04}-{mo:02}-{day:02}");
+                if has_time {
+                    let _ = write!(out, " {h:02}:{mi:02}:{s:02}");
+                }
+            }
+            if ms != 0 {
+                let _ = write!(out, ".{ms:03}");
+            }
+        }
+        Data::DateTimeIso(s) => iso_datetime(s, out),
+        Data::DurationIso(s) => iso_duration(s, out),
+        Data::Error(e) => {
+            let _ = write!(out, "{e}");
+        }
+    }
+}
+
+/// The shortest text that reads back as the same number: `3` for 3.0 (as a
+/// CSV file would have it), `3.5`, `0.30000000000000004`. Very large and
+/// very small magnitudes use an exponent (`1e20`), which the score grammar
+/// accepts, rather than dozens of zeros.
+fn number(v: f64, out: &mut String) {
+    let a = v.abs();
+    let _ = if v == 0.0 {
+        write!(out, "0") // also -0
+    } else if (1e-6..1e15).contains(&a) {
+        write!(out, "{v}")
+    } else {
+        write!(out, "{v:e}")
+    };
+}
+
+fn duration(seconds: f64, out: &mut String) {
+    let total = seconds.round() as i64;
+    let sign = if total < 0 { "-" } else { "" };
+    let t = total.abs();
+    let _ = write!(out, "{sign}{}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60);
+}
+
+/// ODS dates (`2026-06-30`, `2026-06-30T13:45:00`) in the same form as
+/// Excel's: a space before the time, no time at midnight.
+fn iso_datetime(s: &str, out: &mut String) {
+    match s.split_once('T') {
+        Some((date, time)) => {
+            let whole = time.split('.').next().unwrap_or(time);
+            let fraction_zero = time[whole.len()..]
+                .trim_start_matches('.')
+                .bytes()
+                .all(|b| b == b'0');
+            out.push_str(date);
+            if !(whole == "00:00:00" && fraction_zero) {
+                out.push(' ');
+                out.push_str(time);
+            }
+        }
+        None => out.push_str(s),
+    }
+}
+
+/// ODS durations (`PT13H45M00S`) as `13:45:00`; anything else as written.
+fn iso_duration(s: &str, out: &mut String) {
+    let parsed = (|| {
+        let rest = s.strip_prefix("PT")?;
+        let (h, rest) = rest.split_once('H').unwrap_or(("0", rest));
+        let (m, rest) = rest.split_once('M').unwrap_or(("0", rest));
+        let sec = if rest.is_empty() {
+            "0"
+        } else {
+            rest.strip_suffix('S')?
+        };
+        let total = h.parse::<f64>().ok()? * 3600.0
+            + m.parse::<f64>().ok()? * 60.0
+            + sec.parse::<f64>().ok()?;
+        Some(total)
+    })();
+    match parsed {
+        Some(t) => duration(t, out),
+        None => out.push_str(s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{CellErrorType, ExcelDateTime, ExcelDateTimeType};
+
+    fn shown(cell: Data) -> String {
+        let mut s = String::new();
+        display(&cell, &mut s);
+        s
+    }
+
+    #[test]
+    fn numbers_read_as_a_csv_file_would_write_them() {
+        assert_eq!(shown(Data::Float(3.0)), "3");
+        assert_eq!(shown(Data::Float(3.5)), "3.5");
+        assert_eq!(shown(Data::Float(-0.0)), "0");
+        assert_eq!(shown(Data::Float(0.1 + 0.2)), "0.30000000000000004");
+        assert_eq!(shown(Data::Float(10001.0)), "10001");
+        assert_eq!(shown(Data::Float(1e20)), "1e20");
+        assert_eq!(shown(Data::Float(2.5e-9)), "2.5e-9");
+        assert_eq!(shown(Data::Int(4)), "4");
+        for v in [3.0, 3.5, 4.25, 1.0 / 3.0, 1e20, 2.5e-9, 123456.789] {
+            assert_eq!(shown(Data::Float(v)).parse::<f64>().unwrap(), v);
+        }
+    }
+
+    #[test]
+    fn dates_read_as_iso() {
+        let at = |v| Data::DateTime(ExcelDateTime::new(v, ExcelDateTimeType::DateTime, false));
+        assert_eq!(shown(at(46203.0)), "2026-06-30");
+        assert_eq!(shown(at(46203.5)), "2026-06-30 12:00:00");
+        assert_eq!(shown(at(0.75)), "18:00:00");
+        let span = Data::DateTime(ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false));
+        assert_eq!(shown(span), "36:00:00");
+        assert_eq!(shown(Data::DateTimeIso("2026-06-30".into())), "2026-06-30");
+        assert_eq!(
+            shown(Data::DateTimeIso("2026-06-30T00:00:00".into())),
+            "2026-06-30"
+        );
+        assert_eq!(
+            shown(Data::DateTimeIso("2026-06-30T13:45:00".into())),
+            "2026-06-30 13:45:00"
+        );
+        assert_eq!(shown(Data::DurationIso("PT13H45M00S".into())), "13:45:00");
+        assert_eq!(shown(Data::DurationIso("P1D".into())), "P1D");
+    }
+
+    #[test]
+    fn other_cells() {
+        assert_eq!(shown(Data::Bool(true)), "TRUE");
+        assert_eq!(shown(Data::Error(CellErrorType::NA)), "#N/A");
+        assert_eq!(shown(Data::Error(CellErrorType::Div0)), "#DIV/0!");
+        assert_eq!(shown(Data::String("张伟".into())), "张伟");
+        assert_eq!(shown(Data::Empty), "");
+    }
+
+    #[test]
+    fn formats_by_extension_ignoring_case() {
+        assert_eq!(format_of(Path::new("a/评分.XLSX")), Some("xlsx"));
+        assert_eq!(format_of(Path::new("r.Ods")), Some("ods"));
+        assert_eq!(format_of(Path::new("r.xls")), Some("xls"));
+        assert_eq!(format_of(Path::new("r.csv")), None);
+        assert_eq!(format_of(Path::new("xlsx")), None);
+    }
+
+    #[test]
+    fn sheets_by_name_then_tab_number() {
+        let sheet = |name: &str, visible| calamine::Sheet {
+            name: name.to_string(),
+            typ: SheetType::WorkSheet,
+            visible,
+        };
+        let book = [
+            sheet("说明", SheetVisible::Visible),
+            sheet("草稿", SheetVisible::Hidden),
+            sheet("评分", SheetVisible::Visible),
+            sheet("1", SheetVisible::Visible),
+        ];
+        let pick = |c| choose_sheet(&book, c, "r.xlsx");
+        assert_eq!(pick(None).unwrap(), "说明");
+        assert_eq!(pick(Some("评分")).unwrap(), "评分");
+        assert_eq!(pick(Some("2")).unwrap(), "评分"); // hidden sheets are not counted
+        assert_eq!(pick(Some("1")).unwrap(), "1"); // a name wins over a number
+        assert_eq!(pick(Some("草稿")).unwrap(), "草稿");
+        assert_eq!(
+            pick(Some("5")).unwrap_err().to_string(),
+            r#"r.xlsx: no sheet 5: the workbook has 3 visible sheets (sheets: 1 "说明", 2 "评分", 3 "1"; hidden: "草稿")"#
+        );
+        assert_eq!(
+            pick(Some("Scores")).unwrap_err().to_string(),
+            r#"r.xlsx: no sheet named "Scores" (sheets: 1 "说明", 2 "评分", 3 "1"; hidden: "草稿")"#
+        );
+    }
+}

@@ -1,0 +1,571 @@
+//! Excel and ODS evaluation input: a sheet is read by the same rules as a
+//! CSV file, so the same ratings give byte-identical outputs whatever the
+//! file; messages and rejects name `FILE[SHEET]:ROW` with the row number
+//! the spreadsheet shows; `--sheet` by name or tab number; damaged
+//! workbooks are one-line errors. The .xlsx files are written here with
+//! rust_xlsxwriter; the .ods and .xls fixtures (tests/fixtures/excel/, see
+//! its README) hold the rows of `ratings.csv` there.
+
+use crate::common::*;
+use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
+use std::path::{Path, PathBuf};
+
+/// How an .xlsx stores the cells of a CSV file.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Cells {
+    /// Numbers as numbers, the rest as text.
+    Numbers,
+    /// Everything as text (numbers stored as text).
+    Text,
+    /// Numbers and person ids as formulas with their cached results.
+    Formulas,
+}
+
+/// The lines of CSV text as rows of fields; `None` for an empty line. The
+/// texts used here have no line breaks inside fields, so line `i` of the
+/// file is row `i` of the sheet.
+fn csv_lines(text: &str) -> Vec<Option<Vec<String>>> {
+    text.trim_start_matches('\u{feff}')
+        .lines()
+        .map(|line| {
+            if line.is_empty() {
+                return None;
+            }
+            let mut rdr = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(line.as_bytes());
+            let rec = rdr
+                .records()
+                .next()
+                .expect("one record")
+                .expect("valid CSV");
+            Some(rec.iter().map(str::to_string).collect())
+        })
+        .collect()
+}
+
+fn is_number(s: &str) -> bool {
+    s.parse::<f64>().is_ok()
+}
+
+/// Writes `sheets` (name, CSV text) into one workbook at `path`, the first
+/// line of each text on row `first_row` (0-based), empty fields as empty
+/// cells and empty lines as empty rows.
+fn xlsx(path: &Path, sheets: &[(&str, &str)], cells: Cells, first_row: u32) {
+    let mut book = Workbook::new();
+    for (name, text) in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(*name).expect("sheet name");
+        for (i, line) in csv_lines(text).into_iter().enumerate() {
+            let Some(fields) = line else { continue };
+            let row = first_row + i as u32;
+            for (j, v) in fields.iter().enumerate() {
+                let col = j as u16;
+                if v.is_empty() {
+                    continue;
+                }
+                let header = i == 0;
+                match cells {
+                    Cells::Numbers if !header && is_number(v) => {
+                        sheet.write_number(row, col, v.parse::<f64>().unwrap())
+                    }
+                    Cells::Formulas if !header && is_number(v) => {
+                        sheet.write_formula(row, col, Formula::new(format!("={v}*1")).set_result(v))
+                    }
+                    Cells::Formulas if !header && j == 0 => sheet.write_formula(
+                        row,
+                        col,
+                        Formula::new(format!("=\"{v}\"")).set_result(v),
+                    ),
+                    _ => sheet.write_string(row, col, v),
+                }
+                .expect("write cell");
+            }
+        }
+    }
+    book.save(path).expect("save workbook");
+}
+
+fn model() -> String {
+    repo_arg("models/bank-rm.toml")
+}
+
+/// `ksa score` on `evals` in `dir` with `extra` flags, as CSV.
+fn score(dir: &Path, evals: &[&str], extra: &[&str]) -> Outcome {
+    score_as("csv", dir, evals, extra)
+}
+
+/// `ksa score` in `format`: JSON has the scores unrounded, so it tells
+/// 3.5 from 3.4999.
+fn score_as(format: &str, dir: &Path, evals: &[&str], extra: &[&str]) -> Outcome {
+    let m = model();
+    let mut args = vec![
+        "score",
+        "--model",
+        m.as_str(),
+        "--format",
+        format,
+        "--evals",
+    ];
+    args.extend(evals);
+    args.extend(extra);
+    run(dir, &args)
+}
+
+/// Asserts that `actual` gave exactly what `expected` (the CSV run) gave.
+fn assert_same_run(expected: &Outcome, actual: &Outcome, what: &str) {
+    assert_eq!(actual.code, expected.code, "{what}: {}", actual.stderr);
+    assert_same_text(&expected.stdout, &actual.stdout, &format!("{what}: stdout"));
+    assert_same_text(&expected.stderr, &actual.stderr, &format!("{what}: stderr"));
+}
+
+fn fixture_text(name: &str) -> String {
+    std::fs::read_to_string(fixture(&format!("excel/{name}"))).expect("fixture")
+}
+
+fn copy_fixture(dir: &Path, name: &str) -> PathBuf {
+    let to = dir.join(name);
+    std::fs::copy(fixture(&format!("excel/{name}")), &to).expect("copy fixture");
+    to
+}
+
+#[test]
+fn the_same_ratings_score_the_same_in_every_format() {
+    let dir = workdir();
+    let d = dir.path();
+    copy_fixture(d, "ratings.csv");
+    copy_fixture(d, "ratings.ods");
+    copy_fixture(d, "ratings.xls");
+    let csv_text = fixture_text("ratings.csv");
+    // The fixture has fractional scores, blanks and an empty line: a real test
+    // of number display and row counting.
+    assert!(csv_text.contains(",3.5,") && csv_text.contains(",4.25,"));
+    assert!(csv_text.contains("\n\n") && csv_text.contains(",,"));
+
+    for name in ["numbers.xlsx", "text.xlsx", "formulas.xlsx"] {
+        let cells = match name {
+            "numbers.xlsx" => Cells::Numbers,
+            "text.xlsx" => Cells::Text,
+            _ => Cells::Formulas,
+        };
+        xlsx(&d.join(name), &[("评分", &csv_text)], cells, 0);
+    }
+    std::fs::copy(d.join("numbers.xlsx"), d.join("UPPER.XLSX")).unwrap();
+
+    for format in ["csv", "json"] {
+        let expected = score_as(format, d, &["ratings.csv"], &[]);
+        assert_eq!(expected.code, Some(0), "{}", expected.stderr);
+        assert_eq!(
+            expected.stdout.lines().count(),
+            93 + (format == "json") as usize
+        );
+        assert_eq!(
+            expected.stderr,
+            "summary: rows_read=600 used=595 blank=5 rejected=0 ratings=595\n"
+        );
+        // The extension is matched whatever its case (UPPER.XLSX).
+        for name in [
+            "numbers.xlsx",
+            "text.xlsx",
+            "formulas.xlsx",
+            "UPPER.XLSX",
+            "ratings.ods",
+            "ratings.xls",
+        ] {
+            let out = score_as(format, d, &[name], &[]);
+            assert_same_run(&expected, &out, &format!("{name} as {format}"));
+        }
+    }
+}
+
+#[test]
+fn the_wide_format_reads_from_a_sheet() {
+    let wide = "\
+工号,姓名,考核期,评价人类型,K.product,K.policy,S.sales,A.teamwork
+RM101,王芳,2026H1,supervisor,4,3.5,,5
+RM101,王芳,2026H1,peer,3,4,4,
+
+RM102,李强,2026H1,supervisor,2,2.25,3,3
+";
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "wide.csv", wide);
+    xlsx(&d.join("wide.xlsx"), &[("Sheet1", wide)], Cells::Numbers, 0);
+    let expected = score(d, &["wide.csv"], &[]);
+    assert_eq!(expected.code, Some(0), "{}", expected.stderr);
+    assert!(expected.stdout.contains("RM102"));
+    assert_same_run(&expected, &score(d, &["wide.xlsx"], &[]), "wide.xlsx");
+}
+
+#[test]
+fn dates_and_numbers_read_as_the_sheet_shows_them() {
+    // Period cells that are dates read as ISO dates; person ids stored as
+    // numbers read without a fraction.
+    let dir = workdir();
+    let d = dir.path();
+    write(
+        d,
+        "expected.csv",
+        "\
+person_id,period,competency,score
+10001,2026-06-30,K.product,3
+10001,2026-06-30,K.policy,3.5
+10002,2026-06-30 12:30:00,K.product,4
+",
+    );
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let date_time = Format::new().set_num_format("yyyy/m/d h:mm");
+    for (col, h) in ["person_id", "period", "competency", "score"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, col as u16, *h).unwrap();
+    }
+    let day = ExcelDateTime::from_ymd(2026, 6, 30).unwrap();
+    let noon = ExcelDateTime::from_ymd(2026, 6, 30)
+        .unwrap()
+        .and_hms(12, 30, 0)
+        .unwrap();
+    for (row, (id, when, fmt, comp, s)) in [
+        (10001.0, &day, &date, "K.product", 3.0),
+        (10001.0, &day, &date, "K.policy", 3.5),
+        (10002.0, &noon, &date_time, "K.product", 4.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = row as u32 + 1;
+        sheet.write_number(r, 0, id).unwrap();
+        sheet.write_datetime_with_format(r, 1, when, fmt).unwrap();
+        sheet.write_string(r, 2, comp).unwrap();
+        sheet.write_number(r, 3, s).unwrap();
+    }
+    book.save(d.join("dates.xlsx")).unwrap();
+
+    let expected = score(d, &["expected.csv"], &[]);
+    assert_eq!(expected.code, Some(0), "{}", expected.stderr);
+    assert!(expected.stdout.contains("10001,2026-06-30,"));
+    assert_same_run(&expected, &score(d, &["dates.xlsx"], &[]), "dates.xlsx");
+}
+
+/// Ratings with a bad score on line 7 (the header is line 1).
+const WITH_BAD_SCORE: &str = "\
+person_id,period,rater,rater_id,competency,score
+RM001,2026H1,supervisor,MGR001,K.product,3
+RM001,2026H1,supervisor,MGR001,K.policy,4
+
+RM001,2026H1,peer,RM002,K.product,5
+RM001,2026H1,peer,RM002,K.policy,2
+RM001,2026H1,peer,RM003,K.product,3分
+RM001,2026H1,peer,RM003,K.policy,4
+";
+
+#[test]
+fn a_bad_cell_names_the_file_the_sheet_and_the_row() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "ratings.csv", WITH_BAD_SCORE);
+    xlsx(
+        &d.join("ratings.xlsx"),
+        &[("评分", WITH_BAD_SCORE)],
+        Cells::Numbers,
+        0,
+    );
+    let from_csv = score(d, &["ratings.csv"], &[]);
+    assert_eq!(
+        from_csv.stderr,
+        "error: ratings.csv:7: column \"score\": \"3分\" is not a number\n"
+    );
+    let out = score(d, &["ratings.xlsx"], &[]);
+    assert_eq!(out.code, Some(2));
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "error: ratings.xlsx[评分]:7: column \"score\": \"3分\" is not a number\n"
+    );
+
+    // Rows above the header keep the numbers Excel shows: the same data
+    // starting on row 3 has its bad cell on row 9.
+    xlsx(
+        &d.join("lower.xlsx"),
+        &[("评分", WITH_BAD_SCORE)],
+        Cells::Numbers,
+        2,
+    );
+    let out = score(d, &["lower.xlsx"], &[]);
+    assert_eq!(
+        out.stderr,
+        "error: lower.xlsx[评分]:9: column \"score\": \"3分\" is not a number\n"
+    );
+}
+
+#[test]
+fn error_cells_are_invalid_values() {
+    let dir = workdir();
+    let d = dir.path();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, h) in ["person_id", "competency", "score", "note"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, col as u16, *h).unwrap();
+    }
+    // Row 2: an error in an ignored column does not matter; row 3: #DIV/0!
+    // in the score column makes the row invalid.
+    for (r, comp, score, note) in [
+        (1, "K.product", Formula::new("=6/2").set_result("3"), "#N/A"),
+        (
+            2,
+            "K.policy",
+            Formula::new("=1/0").set_result("#DIV/0!"),
+            "ok",
+        ),
+    ] {
+        sheet.write_string(r, 0, "RM001").unwrap();
+        sheet.write_string(r, 1, comp).unwrap();
+        sheet.write_formula(r, 2, score).unwrap();
+        if note.starts_with('#') {
+            sheet
+                .write_formula(r, 3, Formula::new("=NA()").set_result(note))
+                .unwrap();
+        } else {
+            sheet.write_string(r, 3, note).unwrap();
+        }
+    }
+    book.save(d.join("errors.xlsx")).unwrap();
+
+    let out = score(d, &["errors.xlsx"], &[]);
+    assert_eq!(out.code, Some(2));
+    assert_eq!(
+        out.errors(),
+        ["error: errors.xlsx[Sheet1]:3: column \"score\": \"#DIV/0!\" is a spreadsheet error, not a value"]
+    );
+
+    let out = score(
+        d,
+        &["errors.xlsx"],
+        &["--skip-invalid", "--rejects", "rej.csv"],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.last_stderr_line(),
+        "summary: rows_read=2 used=1 blank=0 rejected=1 ratings=1"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("rej.csv")).unwrap(),
+        "person_id,competency,score,note,source_file,line,reason\n\
+         RM001,K.policy,#DIV/0!,ok,errors.xlsx[Sheet1],3,\"column \"\"score\"\": \"\"#DIV/0!\"\" is a spreadsheet error, not a value\"\n"
+    );
+}
+
+/// Invalid rows of several kinds, an empty line and an extra field.
+const MIXED: &str = "\
+person_id,name,period,rater,rater_id,competency,score,comment
+RM001,张伟,2026H1,supervisor,MGR001,K.product,3,
+RM001,张伟,2026H1,supervisor,MGR001,K.policy,abc,
+RM001,张伟,2026H1,supervisor,MGR001,K.nothing,4,
+,张伟,2026H1,peer,RM002,K.product,4,
+
+RM001,张三,2026H1,peer,RM002,K.policy,4,名字不一致
+RM001,张伟,2026H1,peer,RM002,K.finance,,
+RM001,张伟,2026H1,peer,RM002,K.macro,9,
+RM001,张伟,2026H1,peer,RM003,K.macro,2.5,\"逗号,引号\"\"\"
+RM002,李娜,2026H1,boss,MGR001,K.product,4,
+RM002,李娜,2026H1,supervisor,MGR001,K.product,4,,extra
+RM002,李娜,2026H1,supervisor,MGR001,K.policy,5,
+";
+
+#[test]
+fn skip_invalid_from_a_sheet_matches_the_csv_run() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "mixed.csv", MIXED);
+    xlsx(&d.join("mixed.xlsx"), &[("评分", MIXED)], Cells::Numbers, 0);
+    let flags = ["--skip-invalid", "--rejects", "rejects.csv"];
+    let from_csv = score(d, &["mixed.csv"], &flags);
+    assert_eq!(from_csv.code, Some(0), "{}", from_csv.stderr);
+    assert_eq!(
+        from_csv.last_stderr_line(),
+        "summary: rows_read=11 used=3 blank=1 rejected=7 ratings=3"
+    );
+    let csv_rejects = std::fs::read_to_string(d.join("rejects.csv")).unwrap();
+
+    let from_sheet = score(d, &["mixed.xlsx"], &flags);
+    assert_same_run(&from_csv, &from_sheet, "mixed.xlsx");
+    let sheet_rejects = std::fs::read_to_string(d.join("rejects.csv")).unwrap();
+    assert_eq!(csv_records(&sheet_rejects).len(), 8);
+    assert_same_text(
+        &csv_rejects.replace(",mixed.csv,", ",mixed.xlsx[评分],"),
+        &sheet_rejects,
+        "rejects",
+    );
+}
+
+#[test]
+fn sheets_are_chosen_by_name_or_by_tab_number() {
+    let dir = workdir();
+    let d = dir.path();
+    copy_fixture(d, "ratings.csv");
+    let ratings = fixture_text("ratings.csv");
+    let notes = "说明\n本表为2026年上半年评分\n";
+    xlsx(
+        &d.join("book.xlsx"),
+        &[("说明", notes), ("评分", &ratings)],
+        Cells::Numbers,
+        0,
+    );
+    let expected = score(d, &["ratings.csv"], &[]);
+    assert_eq!(expected.code, Some(0), "{}", expected.stderr);
+    for choice in ["评分", "2"] {
+        let out = score(d, &["book.xlsx"], &["--sheet", choice]);
+        assert_same_run(&expected, &out, &format!("--sheet {choice}"));
+    }
+
+    // Without --sheet the first sheet is read: here, not ratings.
+    let out = score(d, &["book.xlsx"], &[]);
+    assert_eq!(out.code, Some(2));
+    assert_eq!(
+        out.stderr,
+        "error: book.xlsx[说明]: header: no person column (person_id, employee_id, candidate_id, 工号, 员工编号, 人员编号 or 候选人编号)\n"
+    );
+
+    for (choice, message) in [
+        (
+            "3",
+            "error: book.xlsx: no sheet 3: the workbook has 2 visible sheets (sheets: 1 \"说明\", 2 \"评分\")\n",
+        ),
+        (
+            "Scores",
+            "error: book.xlsx: no sheet named \"Scores\" (sheets: 1 \"说明\", 2 \"评分\")\n",
+        ),
+        (
+            "0",
+            "error: book.xlsx: --sheet 0: sheets are numbered from 1 in tab order (sheets: 1 \"说明\", 2 \"评分\")\n",
+        ),
+    ] {
+        let out = score(d, &["book.xlsx"], &["--sheet", choice]);
+        assert_eq!(out.code, Some(2), "--sheet {choice}");
+        assert_eq!(out.stdout, "");
+        assert_eq!(out.stderr, message, "--sheet {choice}");
+    }
+}
+
+#[test]
+fn sheet_applies_to_each_workbook_of_several_files() {
+    let dir = workdir();
+    let d = dir.path();
+    let text = fixture_text("ratings.csv");
+    let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+    let header = lines[0];
+    let part = |person: &str| {
+        let mut t = format!("{header}\n");
+        for l in lines.iter().filter(|l| l.starts_with(person)) {
+            t.push_str(l);
+            t.push('\n');
+        }
+        t
+    };
+    let (a, b) = (part("RM003,"), part("RM005,"));
+    write(
+        d,
+        "all.csv",
+        &format!("{a}{}", b.split_once('\n').unwrap().1),
+    );
+    write(d, "b.csv", &b);
+    xlsx(
+        &d.join("a.xlsx"),
+        &[("x", "person_id\n"), ("评分", &a)],
+        Cells::Numbers,
+        0,
+    );
+    let expected = score(d, &["all.csv"], &[]);
+    assert_eq!(expected.code, Some(0), "{}", expected.stderr);
+    let out = score(d, &["a.xlsx", "b.csv"], &["--sheet", "评分"]);
+    assert_same_run(&expected, &out, "a.xlsx + b.csv");
+
+    // --sheet with no workbook is a warning, not silence.
+    let out = score(d, &["b.csv"], &["--sheet", "2"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.warnings(),
+        ["warning: --sheet \"2\": no workbook (.xlsx, .xls, .ods) among the evaluation files; ignored"]
+    );
+}
+
+#[test]
+fn damaged_workbooks_are_one_line_errors() {
+    let dir = workdir();
+    let d = dir.path();
+    let ratings = fixture_text("ratings.csv");
+    xlsx(
+        &d.join("good.xlsx"),
+        &[("评分", &ratings)],
+        Cells::Numbers,
+        0,
+    );
+    let good = std::fs::read(d.join("good.xlsx")).unwrap();
+    std::fs::write(d.join("truncated.xlsx"), &good[..good.len() / 2]).unwrap();
+    std::fs::write(d.join("garbage.xlsx"), "this is not a workbook\n").unwrap();
+    std::fs::write(d.join("renamed.xlsx"), ratings.as_bytes()).unwrap();
+    std::fs::write(d.join("garbage.ods"), [0x50, 0x4b, 3, 4, 9, 9, 9]).unwrap();
+    std::fs::write(d.join("garbage.xls"), vec![0xd0u8; 4096]).unwrap();
+    std::fs::write(d.join("empty.xlsx"), "").unwrap();
+
+    for name in [
+        "truncated.xlsx",
+        "garbage.xlsx",
+        "renamed.xlsx",
+        "garbage.ods",
+        "garbage.xls",
+    ] {
+        let out = score(d, &[name], &[]);
+        assert_eq!(out.code, Some(2), "{name}: {}", out.stderr);
+        assert_eq!(out.stdout, "", "{name}");
+        let ext = name.rsplit('.').next().unwrap();
+        let line = out.stderr.strip_suffix('\n').unwrap_or(&out.stderr);
+        assert!(
+            !line.contains('\n')
+                && line.starts_with(&format!("error: {name}: not a readable .{ext} workbook: ")),
+            "{name}: {:?}",
+            out.stderr
+        );
+    }
+    let out = score(d, &["empty.xlsx"], &[]);
+    assert_eq!(out.code, Some(2));
+    assert_eq!(
+        out.stderr,
+        "error: empty.xlsx: the file is empty (0 bytes); an evaluation file needs at least a header row\n"
+    );
+    let out = score(d, &["missing.xlsx"], &[]);
+    assert_eq!(out.code, Some(2));
+    assert_eq!(out.stderr, "error: missing.xlsx: file not found\n");
+}
+
+#[test]
+fn a_large_input_prints_no_progress_when_stderr_is_not_a_terminal() {
+    // Over the 8 MiB from which progress bars are shown on a terminal; long
+    // comments make it big with few rows.
+    let dir = workdir();
+    let d = dir.path();
+    let comment = "客户走访积极,需求挖掘到位".repeat(16);
+    let mut big = String::from("person_id,period,rater,rater_id,competency,score,comment\n");
+    let mut n = 0;
+    while big.len() < 8 << 20 {
+        big.push_str(&format!(
+            "RM001,2026H1,peer,R{n:06},K.product,{},\"{comment}\"\n",
+            1 + n % 5
+        ));
+        n += 1;
+    }
+    write(d, "big.csv", &big);
+    let out = score(d, &["big.csv"], &["--out", "out.csv"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!("summary: rows_read={n} used={n} blank=0 rejected=0 ratings={n}\n")
+    );
+}
