@@ -103,6 +103,40 @@ fn unused_name(base: &str, taken: &HashSet<String>) -> String {
     }
 }
 
+/// The items only the new revision has that a file can name without
+/// ambiguity, as (index in `new_items`, name to read them by): an id that is
+/// already an old id or name is unreadable (ids win over names, so its
+/// ratings would go to the old item) and listed in `unreadable`; a name
+/// already taken is replaced by an unused one, so the item is read by id.
+fn readable_additions<'a>(
+    taken: impl Iterator<Item = String>,
+    old_ids: impl Iterator<Item = &'a str> + Clone,
+    new_items: impl Iterator<Item = (&'a str, &'a str)>,
+    what: &str,
+    unreadable: &mut Vec<String>,
+) -> Vec<(usize, String)> {
+    let mut taken: HashSet<String> = taken.collect();
+    let mut out = Vec::new();
+    for (i, (id, name)) in new_items.enumerate() {
+        if old_ids.clone().any(|o| o == id) {
+            continue;
+        }
+        if taken.contains(id) {
+            unreadable.push(format!("{what} {id}"));
+            continue;
+        }
+        let name = if taken.contains(name) {
+            unused_name(id, &taken)
+        } else {
+            name.to_string()
+        };
+        taken.insert(id.to_string());
+        taken.insert(name.clone());
+        out.push((i, name));
+    }
+    out
+}
+
 /// Revalidates a model built here from validated parts, so that every
 /// `Model` still comes from `load` (model/mod.rs).
 fn reload(m: &Model) -> Result<Model> {
@@ -123,27 +157,18 @@ impl Reading {
 
         // Competencies: ids and names share lookups, and an id wins over a
         // name (evaluations.md), so a new id that is an old name is left out.
-        let mut taken: HashSet<String> = old
+        let taken = old
             .competencies
             .iter()
             .flat_map(|c| [c.id.clone(), c.name.clone()])
-            .chain(old.categories.iter().map(|c| c.id.clone()))
-            .collect();
-        for c in &new.competencies {
-            if old.competencies.iter().any(|o| o.id == c.id) {
-                continue;
-            }
-            if taken.contains(&c.id) {
-                unreadable.push(format!("competency {}", c.id));
-                continue;
-            }
-            let name = if taken.contains(&c.name) {
-                unused_name(&c.id, &taken)
-            } else {
-                c.name.clone()
-            };
-            taken.insert(c.id.clone());
-            taken.insert(name.clone());
+            .chain(old.categories.iter().map(|c| c.id.clone()));
+        let olds = old.competencies.iter().map(|c| c.id.as_str());
+        let news = new
+            .competencies
+            .iter()
+            .map(|c| (c.id.as_str(), c.name.as_str()));
+        for (i, name) in readable_additions(taken, olds, news, "competency", &mut unreadable) {
+            let c = &new.competencies[i];
             r.competencies.push(Competency {
                 id: c.id.clone(),
                 name,
@@ -161,26 +186,14 @@ impl Reading {
         }
 
         // Grades: only read (the person's own grade), never placed here.
-        let mut taken: HashSet<String> = old
+        let taken = old
             .grades
             .iter()
-            .flat_map(|g| [g.id.clone(), g.name.clone()])
-            .collect();
-        for g in &new.grades {
-            if old.grades.iter().any(|o| o.id == g.id) {
-                continue;
-            }
-            if taken.contains(&g.id) {
-                unreadable.push(format!("grade {}", g.id));
-                continue;
-            }
-            let name = if taken.contains(&g.name) {
-                unused_name(&g.id, &taken)
-            } else {
-                g.name.clone()
-            };
-            taken.insert(g.id.clone());
-            taken.insert(name.clone());
+            .flat_map(|g| [g.id.clone(), g.name.clone()]);
+        let olds = old.grades.iter().map(|g| g.id.as_str());
+        let news = new.grades.iter().map(|g| (g.id.as_str(), g.name.as_str()));
+        for (i, name) in readable_additions(taken, olds, news, "grade", &mut unreadable) {
+            let g = &new.grades[i];
             r.grades.push(Grade {
                 id: g.id.clone(),
                 name,
@@ -189,26 +202,14 @@ impl Reading {
         }
 
         // Rater groups, appended so the old default group stays first.
-        let mut taken: HashSet<String> = old
+        let taken = old
             .raters
             .iter()
-            .flat_map(|g| [g.id.clone(), g.name.clone()])
-            .collect();
-        for g in &new.raters {
-            if old.raters.iter().any(|o| o.id == g.id) {
-                continue;
-            }
-            if taken.contains(&g.id) {
-                unreadable.push(format!("rater group {}", g.id));
-                continue;
-            }
-            let name = if taken.contains(&g.name) {
-                unused_name(&g.id, &taken)
-            } else {
-                g.name.clone()
-            };
-            taken.insert(g.id.clone());
-            taken.insert(name.clone());
+            .flat_map(|g| [g.id.clone(), g.name.clone()]);
+        let olds = old.raters.iter().map(|g| g.id.as_str());
+        let news = new.raters.iter().map(|g| (g.id.as_str(), g.name.as_str()));
+        for (i, name) in readable_additions(taken, olds, news, "rater group", &mut unreadable) {
+            let g = &new.raters[i];
             r.raters.push(RaterGroup {
                 id: g.id.clone(),
                 name,
