@@ -430,13 +430,16 @@ pub fn write_staff(model: &Model, spec: &SampleSpec, w: &mut impl Write) -> std:
             let grade = if promoted { p.grade + 1 } else { p.grade };
             let grade_id = &model.grades[grade].id;
             let unit = vocabulary.unit_name(p.unit, units, lang);
-            // Peers are colleagues in the same unit.
-            let same_unit: Vec<usize> = (0..p.peers)
-                .map(|k| {
-                    let step = units * (k + 1);
-                    (i + step) % n.max(1)
-                })
-                .collect();
+            // Peers are colleagues in the same unit: each colleague once and
+            // never the person (in a small staff the steps wrap around, and
+            // a repeated rater would be an invalid row).
+            let mut same_unit: Vec<usize> = Vec::with_capacity(p.peers);
+            for k in 0..p.peers {
+                let j = (i + units * (k + 1)) % n.max(1);
+                if j != i && !same_unit.contains(&j) {
+                    same_unit.push(j);
+                }
+            }
             for (g, role) in roles.iter().enumerate() {
                 if p.missing[g] {
                     continue;

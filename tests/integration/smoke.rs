@@ -30,3 +30,44 @@ fn bundled_models_check_clean() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("warning"), "warnings: {err}");
 }
+
+/// `ksa sample` must write data ksa reads, at every size: in a small staff
+/// the peer steps wrap around, and a colleague named twice (or the person
+/// as their own peer) would be a repeated rating, an invalid row.
+#[test]
+fn sample_data_of_any_size_reads_without_an_invalid_row() {
+    let dir = workdir();
+    for people in ["1", "2", "3", "5", "8", "12", "13"] {
+        let out = format!("s{people}");
+        run_ok(
+            dir.path(),
+            &[
+                "sample",
+                "--model",
+                &repo_arg("models/bank-rm.toml"),
+                "--people",
+                people,
+                "--periods",
+                "2",
+                "--seed",
+                "11",
+                "--out",
+                &out,
+            ],
+        );
+        let scored = run(
+            dir.path(),
+            &[
+                "score",
+                "--model",
+                &repo_arg("models/bank-rm.toml"),
+                "--evals",
+                &format!("{out}/evaluations.csv"),
+                "--format",
+                "csv",
+            ],
+        );
+        assert_eq!(scored.code, Some(0), "{people} people: {}", scored.stderr);
+        assert!(scored.stderr.contains("rejected=0"), "{}", scored.stderr);
+    }
+}
