@@ -167,6 +167,11 @@ pub struct EvalArgs {
     /// Label language: zh or en [default: the model's].
     #[arg(long, value_name = "LANG")]
     pub lang: Option<String>,
+    /// Replace person ids, names and rater ids by keyed pseudonyms in every
+    /// output, and drop comments. KEY: env:VAR, file:PATH or the key itself
+    /// (at least 16 bytes).
+    #[arg(long, value_name = "KEY")]
+    pub pseudonymize: Option<String>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -398,4 +403,7 @@ pub struct ModelDiffArgs {
     /// Input encoding, e.g. gbk, utf-16le [default: detected per file].
     #[arg(long, value_name = "NAME", requires = "evals")]
     pub encoding: Option<String>,
+    /// Replace person ids and names by keyed pseudonyms (as for `ksa score`).
+    #[arg(long, value_name = "KEY", requires = "evals")]
+    pub pseudonymize: Option<String>,
 }

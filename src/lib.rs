@@ -8,10 +8,14 @@ pub mod analysis;
 pub mod cli;
 pub mod cmd;
 pub mod error;
+// Harnesses of the fuzz targets and their corpus test (docs/fuzzing.md).
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ingest;
 pub mod model;
 pub mod output;
 pub mod plan;
+pub mod privacy;
 pub mod report;
 pub mod sample;
 pub mod score;

@@ -56,7 +56,7 @@ pub fn run(args: &AppraiseArgs, quiet: bool) -> Result<()> {
         )));
     }
     let results_rejects = results_rejects_path(args)?;
-    let data = read_data(eval, &model, quiet, false)?;
+    let mut data = read_data(eval, &model, quiet, false)?;
     for (flag, p) in [("--from", from), ("--to", to)] {
         if !data.people.iter().any(|x| x.period == p) {
             let mut periods: Vec<&str> = data.people.iter().map(|x| x.period.as_str()).collect();
@@ -68,7 +68,18 @@ pub fn run(args: &AppraiseArgs, quiet: bool) -> Result<()> {
             )));
         }
     }
-    let results = read_results(args, to, results_rejects.as_deref(), quiet)?;
+    let mut results = read_results(args, to, results_rejects.as_deref(), quiet)?;
+    // --pseudonymize: the results' ids get the evaluations' pseudonyms (same
+    // key, so they join), checked for collisions with them.
+    if let Some(pseudonyms) = data.pseudonyms.as_mut() {
+        for (_, mut row) in std::mem::take(&mut results.rows) {
+            row.person_id = pseudonyms.person(&row.person_id)?;
+            if row.name.is_some() {
+                row.name = Some(row.person_id.clone());
+            }
+            results.rows.insert(row.person_id.clone(), row);
+        }
+    }
 
     // People: everyone evaluated in either period or with a result for `to`.
     let mut people: BTreeMap<String, Person> = BTreeMap::new();

@@ -86,6 +86,11 @@ pub fn ingest_options(eval: &EvalArgs, keep_comments: bool) -> Result<IngestOpti
         sheet: eval.sheet.clone(),
         // Set by the caller, which knows about --quiet.
         progress: false,
+        pseudonymize: eval
+            .pseudonymize
+            .as_deref()
+            .map(crate::privacy::PseudonymKey::from_flag)
+            .transpose()?,
     })
 }
 

@@ -193,6 +193,11 @@ fn ingest_options(args: &ModelDiffArgs) -> Result<IngestOptions> {
         skip_invalid: args.skip_invalid,
         rejects,
         strict: args.strict,
+        pseudonymize: args
+            .pseudonymize
+            .as_deref()
+            .map(crate::privacy::PseudonymKey::from_flag)
+            .transpose()?,
         ..Default::default()
     })
 }

@@ -100,7 +100,11 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
                 grade,
                 period: args.period.clone(),
                 unit: args.unit.clone(),
-                person: args.person.clone(),
+                // Under --pseudonymize, the person as given or as pseudonym.
+                person: args.person.as_deref().map(|p| match &data.pseudonyms {
+                    Some(ps) if !data.people.iter().any(|x| x.person_id == p) => ps.key().person(p),
+                    _ => p.to_string(),
+                }),
                 blind_spot_threshold: args.blind_spot_threshold,
             };
             individual::render_each_within(&env, &data, &opts, budget, |page, _| {

@@ -15,6 +15,17 @@ use std::sync::Arc;
 
 const BUF: usize = 1 << 20;
 
+/// The longest row (record) of a CSV file, in bytes after decoding to UTF-8:
+/// 8 MiB. Rows are read whole, so this bounds the memory one row can take
+/// (an unterminated quote would otherwise make the rest of the file one
+/// field). A real row, even with a long comment, is a few kilobytes; Excel
+/// holds 32,767 characters a cell. README "Limits", docs/hardening.md.
+pub const MAX_ROW_BYTES: u64 = 8 << 20;
+
+/// The most columns a CSV header may have: 16,384, Excel's limit
+/// (column XFD). README "Limits", docs/hardening.md.
+pub const MAX_COLUMNS: usize = 16_384;
+
 /// An opened evaluation file: a UTF-8 byte stream and what was detected.
 pub struct Decoded {
     pub reader: Box<dyn BufRead + Send>,
@@ -300,7 +311,7 @@ pub fn open_csv(
         // the end of a last field is removed by trimming.
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(1 << 16)
-        .from_reader(MarkEmptyLines::new(decoded.reader));
+        .from_reader(MarkEmptyLines::new(decoded.reader).labelled(label));
     let mut record = csv::ByteRecord::new();
     loop {
         if !reader
@@ -314,6 +325,14 @@ pub fn open_csv(
         if !is_empty_line(&record) {
             break;
         }
+    }
+    if record.len() > MAX_COLUMNS {
+        let line = record.position().map_or(1, |p| p.line());
+        return Err(KsaError::invalid(format!(
+            "{label}:{line}: the header has {} columns; ksa reads at most {} (the column limit, as in Excel)",
+            record.len(),
+            fmt_thousands(MAX_COLUMNS as u64)
+        )));
     }
     let headers = record
         .iter()
@@ -345,6 +364,19 @@ pub fn is_empty_line(r: &csv::ByteRecord) -> bool {
     r.len() == 1 && matches!(&r[0], b"" | b"\r")
 }
 
+/// `16384` as `16,384`, for limits in messages.
+fn fmt_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
 /// Marks the empty lines of a stream so the csv parser counts them.
 ///
 /// evaluations.md: line numbers are physical lines, and empty lines are
@@ -353,12 +385,27 @@ pub fn is_empty_line(r: &csv::ByteRecord) -> bool {
 /// line outside quotes gets a `\r`, making it a one-field record `"\r"` that
 /// is counted and then skipped like the empty line of a CRLF file. Only `"`
 /// and `\n` matter, found with memchr, so this costs little on large files.
+///
+/// It also makes two things the parser does not do. A lone `\r` outside
+/// quotes (the line ending of old Mac files, possibly mixed with `\n` and
+/// `\r\n`) becomes `\n`, so such a line is a line, not part of a field. And
+/// a row longer than `MAX_ROW_BYTES` stops the read with an error naming the
+/// line it starts on, before the parser has buffered it whole.
 pub struct MarkEmptyLines<R> {
     inner: R,
+    label: String,
+    /// Physical line of the next byte (1-based), and where the current
+    /// record started: its line and its offset in the stream.
+    line: u64,
+    row_line: u64,
+    row_start: u64,
+    offset: u64,
     in_quotes: bool,
     /// The last byte seen was a `\n` outside quotes (true at the start, so
     /// an empty first line is marked too).
     after_newline: bool,
+    /// The last chunk ended in a `\r`, held back for the next one.
+    carried_cr: bool,
     chunk: Vec<u8>,
     pending: Vec<u8>,
     pos: usize,
@@ -368,57 +415,123 @@ impl<R: Read> MarkEmptyLines<R> {
     pub fn new(inner: R) -> Self {
         MarkEmptyLines {
             inner,
+            label: String::from("<input>"),
+            line: 1,
+            row_line: 1,
+            row_start: 0,
+            offset: 0,
             in_quotes: false,
             after_newline: true,
+            carried_cr: false,
             chunk: vec![0; 1 << 16],
             pending: Vec::with_capacity(1 << 17),
             pos: 0,
         }
     }
 
-    fn refill(&mut self) -> io::Result<bool> {
-        let n = loop {
-            match self.inner.read(&mut self.chunk) {
+    /// Names the input in the error for a row over `MAX_ROW_BYTES`.
+    pub fn labelled(mut self, label: &str) -> Self {
+        self.label = label.to_string();
+        self
+    }
+
+    fn read_some(&mut self, from: usize, to: usize) -> io::Result<usize> {
+        loop {
+            match self.inner.read(&mut self.chunk[from..to]) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                r => break r?,
+                r => return r,
             }
-        };
+        }
+    }
+
+    fn refill(&mut self) -> io::Result<bool> {
+        // A `\r` last in a chunk waits for the next byte: the next chunk
+        // starts with it, so `\r\n` across chunks is still seen as one.
+        let start = usize::from(self.carried_cr);
+        if self.carried_cr {
+            self.chunk[0] = b'\r';
+        }
+        let size = self.chunk.len();
+        let got = self.read_some(start, size)?;
+        let eof = got == 0;
+        let mut n = start + got;
+        self.carried_cr = !eof && self.chunk[n - 1] == b'\r';
+        if self.carried_cr {
+            n -= 1;
+        }
         self.pending.clear();
         self.pos = 0;
         let chunk = &self.chunk[..n];
         let mut copied = 0; // chunk[..copied] is already in `pending`
-        let mut next = 0; // the byte after the last `"` or `\n` seen
-        for i in memchr::memchr2_iter(b'"', b'\n', chunk) {
+        let mut next = 0; // the byte after the last `"`, `\n` or `\r` seen
+        for i in memchr::memchr3_iter(b'"', b'\n', b'\r', chunk) {
             if i > next {
                 self.after_newline = false; // ordinary bytes since the last one
             }
             next = i + 1;
-            if chunk[i] == b'"' {
+            let byte = chunk[i];
+            if byte == b'"' {
                 self.in_quotes = !self.in_quotes;
                 self.after_newline = false;
-            } else if self.in_quotes {
-                self.after_newline = false; // a line break inside a field
-            } else {
+                continue;
+            }
+            // A `\r` is a line break when it is not the first half of a
+            // `\r\n` (an `\r` last in the stream is one too).
+            let lone_cr = byte == b'\r' && chunk.get(i + 1) != Some(&b'\n');
+            if byte == b'\n' || lone_cr {
+                self.line += 1;
+            }
+            if self.in_quotes || (byte == b'\r' && !lone_cr) {
+                self.after_newline = false; // data, or the `\r` of `\r\n`
+                continue;
+            }
+            if self.after_newline || lone_cr {
+                self.pending.extend_from_slice(&chunk[copied..i]);
                 if self.after_newline {
-                    self.pending.extend_from_slice(&chunk[copied..i]);
                     self.pending.push(b'\r');
+                }
+                if lone_cr {
+                    self.pending.push(b'\n');
+                    copied = i + 1;
+                } else {
                     copied = i;
                 }
-                self.after_newline = true;
             }
+            self.after_newline = true;
+            self.row_start = self.offset + i as u64 + 1;
+            self.row_line = self.line;
         }
         if n > next {
             self.after_newline = false;
         }
         self.pending.extend_from_slice(&chunk[copied..n]);
-        Ok(n > 0)
+        self.offset += n as u64;
+        if self.offset - self.row_start > MAX_ROW_BYTES {
+            let hint = if self.in_quotes {
+                "; a quote (\") opened in it is never closed"
+            } else {
+                ""
+            };
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "{}:{}: the row is longer than {} MiB, the limit on one row{hint}",
+                    self.label,
+                    self.row_line,
+                    MAX_ROW_BYTES >> 20
+                ),
+            ));
+        }
+        Ok(!eof || n > 0)
     }
 }
 
 impl<R: Read> Read for MarkEmptyLines<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.pos == self.pending.len() && !self.refill()? {
-            return Ok(0);
+        while self.pos == self.pending.len() {
+            if !self.refill()? {
+                return Ok(0);
+            }
         }
         let n = (self.pending.len() - self.pos).min(buf.len());
         buf[..n].copy_from_slice(&self.pending[self.pos..self.pos + n]);
@@ -473,6 +586,23 @@ mod tests {
     }
 
     #[test]
+    fn a_row_over_the_limit_is_an_error_naming_its_line() {
+        let mut input = b"h\nok\n\"".to_vec();
+        input.resize(input.len() + MAX_ROW_BYTES as usize + 10, b'x');
+        let mut out = Vec::new();
+        let err = MarkEmptyLines::new(&input[..])
+            .labelled("big.csv")
+            .read_to_end(&mut out)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "big.csv:3: the row is longer than 8 MiB, the limit on one row; a quote (\") opened in it is never closed"
+        );
+        assert_eq!(fmt_thousands(16_384), "16,384");
+        assert_eq!(fmt_thousands(100), "100");
+    }
+
+    #[test]
     fn empty_lines_outside_quotes_are_marked() {
         for chunk in [1, 2, 3, 64] {
             assert_eq!(mark(b"a\n\nb\n", chunk), b"a\n\r\nb\n");
@@ -486,6 +616,11 @@ mod tests {
                 b"a,\"x\n\ny\"\n\r\nb\n"
             );
             assert_eq!(mark(b"a,\"q\"\"\n\n\"\n", chunk), b"a,\"q\"\"\n\n\"\n");
+            // Lone `\r` line endings, mixed with the others, become `\n`;
+            // inside quotes they stay data.
+            assert_eq!(mark(b"a\rb\r\nc\nd\r", chunk), b"a\nb\r\nc\nd\n");
+            assert_eq!(mark(b"a\r\rb", chunk), b"a\n\r\nb");
+            assert_eq!(mark(b"\"x\ry\"\rz", chunk), b"\"x\ry\"\nz");
         }
     }
 }

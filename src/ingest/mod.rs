@@ -50,6 +50,9 @@ pub struct IngestOptions {
     /// Progress bars for large inputs are allowed (not `--quiet`); they are
     /// shown only when stderr is a terminal.
     pub progress: bool,
+    /// `--pseudonymize`: replace person ids, names and rater ids by keyed
+    /// pseudonyms and drop comments once all files are read (`privacy`).
+    pub pseudonymize: Option<crate::privacy::PseudonymKey>,
 }
 
 /// One accepted rating, kept under `IngestOptions::keep_ratings`.
@@ -153,6 +156,9 @@ pub struct Dataset {
     pub summary: Summary,
     pub files: Vec<InputFile>,
     pub warnings: Vec<String>,
+    /// Under `--pseudonymize`: the pseudonyms given out, to pseudonymise
+    /// other ids of the run (a results file, `--person`) consistently.
+    pub pseudonyms: Option<crate::privacy::Pseudonyms>,
 }
 
 impl Dataset {
@@ -169,6 +175,7 @@ impl Dataset {
             summary: Summary::default(),
             files: Vec::new(),
             warnings: Vec::new(),
+            pseudonyms: None,
         }
     }
 
@@ -269,6 +276,13 @@ pub fn ingest(model: &Model, files: &[PathBuf], opts: &IngestOptions) -> Result<
         reader.read_file(f, &f.display().to_string())?;
     }
     let mut data = reader.finish()?;
+    // Applied to the finished data set, so that validation (contradicting
+    // names, repeated raters) compared the input as written.
+    if let Some(key) = &opts.pseudonymize {
+        let mut pseudonyms = crate::privacy::Pseudonyms::new(key.clone());
+        pseudonyms.apply(&mut data)?;
+        data.pseudonyms = Some(pseudonyms);
+    }
     if let Some(s) = &opts.sheet {
         if !files.iter().any(|f| sheet::format_of(f).is_some()) {
             data.warnings.push(format!(

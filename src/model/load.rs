@@ -19,17 +19,41 @@ pub struct LoadedModel {
     pub warnings: Vec<String>,
 }
 
+/// The largest model file ksa reads: 16 MiB. The bundled models are about
+/// 30 KB; a model with 10,000 competencies and indicators for every level
+/// is a few MB. TOML nesting is limited by the toml crate (80 levels), so
+/// neither the size nor the depth of a model can exhaust memory or the
+/// stack. README "Limits", docs/hardening.md.
+pub const MAX_MODEL_BYTES: u64 = 16 << 20;
+
 /// Reads and validates a model file. Errors name the file (as the user gave
 /// it), the key or id, and the line when the parser gives one.
 pub fn load_model(path: &Path) -> Result<LoadedModel> {
     let label = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
+    let cannot_read = |e: std::io::Error| {
         if e.kind() == std::io::ErrorKind::NotFound {
             KsaError::invalid(format!("{label}: model file not found"))
         } else {
             KsaError::invalid(format!("{label}: cannot read the model file: {e}"))
         }
-    })?;
+    };
+    // Read at most one byte past the limit, so a huge (or endless, like
+    // /dev/zero) file is refused without being held in memory.
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(
+            std::fs::File::open(path).map_err(cannot_read)?,
+            MAX_MODEL_BYTES + 1,
+        ),
+        &mut bytes,
+    )
+    .map_err(cannot_read)?;
+    if bytes.len() as u64 > MAX_MODEL_BYTES {
+        return Err(KsaError::invalid(format!(
+            "{label}: the model file is larger than {} MiB, the limit on a model file",
+            MAX_MODEL_BYTES >> 20
+        )));
+    }
     let text = String::from_utf8(bytes)
         .map_err(|_| KsaError::invalid(format!("{label}: a model file must be UTF-8 text")))?;
     // Editors on Windows may save UTF-8 with a byte-order mark.
@@ -81,7 +105,7 @@ pub fn load_model_str(text: &str, label: &str) -> Result<LoadedModel> {
         }
     })?;
     let mut v = Validator {
-        text,
+        newlines: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
         label,
         errors: Vec::new(),
         warnings: Vec::new(),
@@ -440,7 +464,10 @@ pub fn json_schema() -> String {
 // ---------------------------------------------------------------- validation
 
 struct Validator<'a> {
-    text: &'a str,
+    /// Offsets of the text's `\n`s: a model of 10,000 competencies can have
+    /// as many warnings, each naming a line, so lines are found by binary
+    /// search rather than by counting from the start (docs/hardening.md).
+    newlines: Vec<usize>,
     label: &'a str,
     errors: Vec<String>,
     warnings: Vec<String>,
@@ -448,7 +475,8 @@ struct Validator<'a> {
 
 impl Validator<'_> {
     fn at(&self, span: std::ops::Range<usize>) -> String {
-        format!("{}:{}", self.label, line_of(self.text, span.start))
+        let line = self.newlines.partition_point(|&nl| nl < span.start) + 1;
+        format!("{}:{line}", self.label)
     }
 
     fn error<T>(&mut self, s: &Spanned<T>, msg: impl AsRef<str>) {

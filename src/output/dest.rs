@@ -5,6 +5,79 @@
 use crate::error::{KsaError, Result};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The named temporary files this process has created and not yet renamed
+/// into place. A signal kills the process without running destructors, so
+/// `tempfile` cannot remove them then: the handler of `remove_temps_on_signal`
+/// does, from this list (docs/hardening.md, "Interrupted runs").
+static LIVE_TEMPS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn live_temps() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    LIVE_TEMPS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Forgets a temporary file that has been renamed into place or removed.
+fn forget_temp(path: &Path) {
+    let mut live = live_temps();
+    if let Some(i) = live.iter().rposition(|p| p == path) {
+        live.swap_remove(i);
+    }
+}
+
+/// Makes SIGINT, SIGTERM and SIGHUP remove every live temporary file and end
+/// the run with status 128 + the signal number (130 for Ctrl-C) and one
+/// `error:` line, so an interrupted run leaves no partial output behind:
+/// files already renamed into place are whole, the rest are gone.
+///
+/// The signals are blocked in the calling thread, and so in every thread it
+/// starts later, and one thread waits for them with `sigwait`: the cleanup
+/// runs as ordinary code, not in a signal handler. It must be called first
+/// thing in `main`, before any other thread exists.
+#[cfg(unix)]
+pub fn remove_temps_on_signal() {
+    // SAFETY: plain libc calls on a sigset_t owned here; the mask is changed
+    // before any other thread exists, as pthread_sigmask requires for it to
+    // be inherited by all of them.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::sigaddset(&mut set, sig);
+        }
+        if libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
+            return;
+        }
+        let waiter = std::thread::Builder::new()
+            .name("ksa-signals".into())
+            .spawn(move || loop {
+                let mut sig: libc::c_int = 0;
+                if libc::sigwait(&set, &mut sig) != 0 {
+                    continue;
+                }
+                // Holding the lock until exit stops any other thread from
+                // creating a temporary file after the cleanup.
+                let live = live_temps();
+                for p in live.iter() {
+                    let _ = std::fs::remove_file(p);
+                }
+                let name = match sig {
+                    libc::SIGINT => "SIGINT",
+                    libc::SIGTERM => "SIGTERM",
+                    _ => "SIGHUP",
+                };
+                eprintln!("error: interrupted by {name}; unfinished output files removed");
+                std::process::exit(128 + sig);
+            });
+        if waiter.is_err() {
+            // No thread, no cleanup: let the signals act as before.
+            libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        }
+    }
+}
+
+#[cfg(not(unix))]
+pub fn remove_temps_on_signal() {}
 
 /// Refuses an output path that is one of the inputs (cli.md: an input file
 /// is never overwritten).
@@ -54,16 +127,18 @@ impl AtomicFile {
 
     pub fn commit(self) -> Result<()> {
         let target = self.target;
-        self.tmp
-            .persist(&target)
-            .map_err(|e| KsaError::io(&target, e.error))?;
+        let tmp_path = self.tmp.path().to_path_buf();
+        let result = self.tmp.persist(&target);
+        forget_temp(&tmp_path);
+        result.map_err(|e| KsaError::io(&target, e.error))?;
         Ok(())
     }
 }
 
 /// A temporary file in `dir` that becomes a user's output file: readable
 /// like any file the user creates (0644 less the umask), not the 0600 that
-/// temporary files get by default.
+/// temporary files get by default. It is removed if a signal ends the run
+/// (`remove_temps_on_signal`).
 pub fn new_temp_file(dir: &Path, prefix: &str) -> io::Result<tempfile::NamedTempFile> {
     let mut b = tempfile::Builder::new();
     b.prefix(prefix);
@@ -72,7 +147,12 @@ pub fn new_temp_file(dir: &Path, prefix: &str) -> io::Result<tempfile::NamedTemp
         use std::os::unix::fs::PermissionsExt;
         b.permissions(std::fs::Permissions::from_mode(0o644));
     }
-    b.tempfile_in(dir)
+    // Created under the lock, so a signal's cleanup either sees the file or
+    // runs before it exists (and then the process ends before it can).
+    let mut live = live_temps();
+    let tmp = b.tempfile_in(dir)?;
+    live.push(tmp.path().to_path_buf());
+    Ok(tmp)
 }
 
 /// Writes `f`'s output to `out` atomically, or to stdout when `out` is None.

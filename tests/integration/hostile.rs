@@ -1,0 +1,447 @@
+//! Hostile inputs (issue 8; docs/hardening.md): each gives a clear error or
+//! a correct result, never a panic, a hang or unbounded memory. The large
+//! files are generated here, in a temporary folder, never committed.
+
+use crate::common::{repo_arg, run, workdir, write, Outcome};
+use std::io::Write;
+use std::path::Path;
+
+/// A model with one grade, one rater group, one category and `n`
+/// competencies `C0`, `C1`, … each required at level 3.
+fn model_with(n: usize) -> String {
+    let mut m = String::from(
+        "schema = 1\nid = \"h\"\nname = \"Hostile\"\nversion = \"1\"\n\n[scale]\nmin = 1\nmax = 5\n\n\
+         [[grades]]\nid = \"g\"\nname = \"G\"\n\n[[raters]]\nid = \"sup\"\nname = \"Sup\"\nweight = 1\n\n\
+         [[categories]]\nid = \"K\"\nname = \"Knowledge\"\nweight = 1\n",
+    );
+    for i in 0..n {
+        m.push_str(&format!(
+            "\n[[competencies]]\nid = \"C{i}\"\nname = \"Competency {i}\"\ncategory = \"K\"\nrequired = {{ g = 3 }}\n"
+        ));
+    }
+    m
+}
+
+const HEADER: &str = "person_id,period,grade,rater,competency,score,comment\n";
+
+fn score(dir: &Path, evals: &str) -> Outcome {
+    run(
+        dir,
+        &[
+            "score", "--model", "m.toml", "--evals", evals, "--format", "csv",
+        ],
+    )
+}
+
+/// No panic text and one of the documented exit statuses.
+fn assert_orderly(o: &Outcome) {
+    assert!(!o.stderr.contains("panicked"), "panic: {}", o.stderr);
+    assert!(matches!(o.code, Some(0) | Some(2)), "{o:?}");
+}
+
+#[test]
+fn a_100_mb_field_stops_at_the_row_limit() {
+    let dir = workdir();
+    write(dir.path(), "m.toml", &model_with(1));
+    let path = dir.path().join("big.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    f.write_all(HEADER.as_bytes()).unwrap();
+    f.write_all(b"P1,2026H1,g,sup,C0,3,ok\nP1,2026H1,g,sup,C0,4,\"")
+        .unwrap();
+    let chunk = vec![b'x'; 1 << 20];
+    for _ in 0..100 {
+        f.write_all(&chunk).unwrap();
+    }
+    f.write_all(b"\"\n").unwrap();
+    drop(f);
+    let o = score(dir.path(), "big.csv");
+    assert_orderly(&o);
+    assert_eq!(o.code, Some(2));
+    assert_eq!(
+        o.errors(),
+        ["error: big.csv:3: the row is longer than 8 MiB, the limit on one row; a quote (\") opened in it is never closed"]
+    );
+}
+
+#[test]
+fn a_header_of_100000_columns_is_refused_naming_the_limit() {
+    let dir = workdir();
+    write(dir.path(), "m.toml", &model_with(1));
+    let mut header = String::from("person_id,period,competency,score");
+    for i in 0..100_000 {
+        header.push_str(&format!(",x{i}"));
+    }
+    write(
+        dir.path(),
+        "wide.csv",
+        &format!("{header}\nP1,2026H1,C0,3\n"),
+    );
+    let o = score(dir.path(), "wide.csv");
+    assert_orderly(&o);
+    assert_eq!(
+        o.errors(),
+        ["error: wide.csv:1: the header has 100004 columns; ksa reads at most 16,384 (the column limit, as in Excel)"]
+    );
+}
+
+#[test]
+fn an_unterminated_quote_at_the_end_is_an_error_or_a_whole_field() {
+    let dir = workdir();
+    write(dir.path(), "m.toml", &model_with(1));
+    write(
+        dir.path(),
+        "q.csv",
+        &format!("{HEADER}P1,2026H1,g,sup,C0,3,\"never closed\nP2,2026H1,g,sup,C0,5,x\n"),
+    );
+    let o = score(dir.path(), "q.csv");
+    assert_orderly(&o);
+    // The quote swallows the rest of the file into P1's comment, so P2 is
+    // not a row: the result must say one row was read, never two.
+    if o.code == Some(0) {
+        assert!(
+            o.stdout.contains("P1") && !o.stdout.contains("P2"),
+            "{}",
+            o.stdout
+        );
+        assert_eq!(
+            o.last_stderr_line(),
+            "summary: rows_read=1 used=1 blank=0 rejected=0 ratings=1"
+        );
+    } else {
+        assert_eq!(o.errors().len(), 1, "{}", o.stderr);
+        assert!(o.errors()[0].starts_with("error: q.csv:2:"), "{}", o.stderr);
+    }
+}
+
+#[test]
+fn nul_bytes_are_data_or_an_error_naming_the_line() {
+    let dir = workdir();
+    write(dir.path(), "m.toml", &model_with(1));
+    // A NUL inside a score is not a number; inside a person id it is data
+    // (an id is any text) and must not reach a file name unchanged.
+    write(
+        dir.path(),
+        "nul.csv",
+        &format!("{HEADER}P\u{0}1,2026H1,g,sup,C0,3,a\u{0}b\nP2,2026H1,g,sup,C0,3\u{0},\n"),
+    );
+    let o = score(dir.path(), "nul.csv");
+    assert_orderly(&o);
+    assert_eq!(o.code, Some(2));
+    assert_eq!(
+        o.errors(),
+        ["error: nul.csv:3: column \"score\": \"3\\0\" is not a number"]
+    );
+}
+
+#[test]
+fn mixed_line_endings_read_as_lines() {
+    let dir = workdir();
+    write(dir.path(), "m.toml", &model_with(2));
+    let rows = [
+        "P1,2026H1,g,sup,C0,3,",
+        "P1,2026H1,g,sup,C1,4,\"two\rlines\"",
+        "",
+        "P2,2026H1,g,sup,C0,2,",
+        "P2,2026H1,g,sup,C1,5,",
+    ];
+    let header = HEADER.trim_end();
+    let unix = format!("{header}\n{}\n", rows.join("\n"));
+    // The same lines ended by \r\n, \r and \n in turn.
+    let mut mixed = String::from(header);
+    for (i, r) in rows.iter().enumerate() {
+        mixed.push_str(["\r\n", "\r", "\n"][i % 3]);
+        mixed.push_str(r);
+    }
+    mixed.push('\r');
+    write(dir.path(), "unix.csv", &unix);
+    write(dir.path(), "mixed.csv", &mixed);
+    let a = score(dir.path(), "unix.csv");
+    let b = score(dir.path(), "mixed.csv");
+    assert_eq!(a.code, Some(0), "{}", a.stderr);
+    assert_eq!(b.code, Some(0), "{}", b.stderr);
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(
+        b.last_stderr_line(),
+        "summary: rows_read=4 used=4 blank=0 rejected=0 ratings=4"
+    );
+    // Line numbers count every kind of line ending: the bad score is on
+    // line 4 whichever ending came before it.
+    let bad = mixed.replace("C0,2,", "C0,9,");
+    write(dir.path(), "bad.csv", &bad);
+    let c = score(dir.path(), "bad.csv");
+    assert_eq!(
+        c.errors(),
+        ["error: bad.csv:5: column \"score\": 9 is outside the scale [1, 5]"]
+    );
+}
+
+#[test]
+fn a_byte_order_mark_in_the_middle_is_text_not_a_header() {
+    let dir = workdir();
+    write(dir.path(), "m.toml", &model_with(1));
+    // Two exports pasted together: the second header, with its BOM, is a
+    // row, and its first value ksa checks, the grade "grade", is invalid.
+    let part = format!("{HEADER}P1,2026H1,g,sup,C0,3,\n");
+    write(
+        dir.path(),
+        "two.csv",
+        &format!("\u{feff}{part}\u{feff}{part}"),
+    );
+    let o = score(dir.path(), "two.csv");
+    assert_orderly(&o);
+    assert_eq!(
+        o.errors(),
+        ["error: two.csv:3: column \"grade\": \"grade\" is not a grade of model h (grades: g)"]
+    );
+}
+
+#[test]
+fn a_million_distinct_people_in_bounded_memory() {
+    let dir = workdir();
+    write(dir.path(), "m.toml", &model_with(1));
+    let path = dir.path().join("many.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    f.write_all(b"person_id,period,rater,competency,score\n")
+        .unwrap();
+    for i in 0..1_000_000u32 {
+        writeln!(f, "P{i:07},2026H1,sup,C0,{}", 1 + i % 5).unwrap();
+    }
+    drop(f);
+    // Under a 1 GiB address-space limit (threads reserve much of it).
+    let out = std::process::Command::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 1048576 && exec {} score --model m.toml --evals many.csv --format csv --out scores.csv",
+            env!("CARGO_BIN_EXE_ksa")
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "summary: rows_read=1000000 used=1000000 blank=0 rejected=0 ratings=1000000\n"
+        ),
+        "{stderr}"
+    );
+    let scores = std::fs::read_to_string(dir.path().join("scores.csv")).unwrap();
+    // Every person is there, with the score given (row for C0 of P0000003).
+    assert!(scores.contains("\nP0000003,2026H1,"), "missing person");
+    assert!(scores.lines().filter(|l| l.contains(",C0,")).count() >= 1_000_000);
+}
+
+#[test]
+fn a_model_of_10000_competencies_loads_and_scores() {
+    let dir = workdir();
+    write(dir.path(), "m.toml", &model_with(10_000));
+    let mut csv = String::from("person_id,period,grade,rater,competency,score\n");
+    for c in (0..10_000).step_by(7) {
+        csv.push_str(&format!("P1,2026H1,g,sup,C{c},4\n"));
+    }
+    write(dir.path(), "e.csv", &csv);
+    let started = std::time::Instant::now();
+    let check = run(dir.path(), &["model", "check", "m.toml"]);
+    assert_eq!(check.code, Some(0), "{}", check.stderr);
+    let o = score(dir.path(), "e.csv");
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert!(o.stdout.contains("P1,2026H1,C9996,") || o.stdout.contains(",C9996,"));
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+}
+
+#[test]
+fn deeply_nested_toml_is_a_syntax_error() {
+    let dir = workdir();
+    let deep = format!(
+        "schema = 1\nx = {}1{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    write(dir.path(), "deep.toml", &deep);
+    let o = run(dir.path(), &["model", "check", "deep.toml"]);
+    assert_orderly(&o);
+    assert_eq!(o.code, Some(2));
+    assert_eq!(o.errors().len(), 1, "{}", o.stderr);
+    assert!(
+        o.errors()[0].starts_with("error: deep.toml:2: TOML syntax:"),
+        "{}",
+        o.stderr
+    );
+    let tables = format!("schema = 1\n[{}]\n", vec!["a"; 100_000].join("."));
+    write(dir.path(), "dotted.toml", &tables);
+    let o = run(dir.path(), &["model", "check", "dotted.toml"]);
+    assert_orderly(&o);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+}
+
+#[test]
+fn a_huge_model_file_is_refused_naming_the_limit() {
+    let dir = workdir();
+    let path = dir.path().join("huge.toml");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    f.write_all(model_with(1).as_bytes()).unwrap();
+    let comment = format!("# {}\n", "x".repeat(1000));
+    for _ in 0..17_000 {
+        f.write_all(comment.as_bytes()).unwrap();
+    }
+    drop(f);
+    let o = run(dir.path(), &["model", "check", "huge.toml"]);
+    assert_eq!(
+        o.errors(),
+        ["error: huge.toml: the model file is larger than 16 MiB, the limit on a model file"]
+    );
+    assert_eq!(o.code, Some(2));
+}
+
+/// Every file and folder under `root`, relative to it.
+fn tree(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            out.push(p.strip_prefix(root).unwrap().display().to_string());
+            if p.is_dir() && !p.is_symlink() {
+                stack.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn hostile_person_ids_never_write_outside_out() {
+    let dir = workdir();
+    let work = dir.path().join("a/b/c");
+    std::fs::create_dir_all(&work).unwrap();
+    let long = "长".repeat(300);
+    let ids = [
+        "../../x",
+        "../../../../../../tmp/ksa-escape",
+        "/etc/passwd",
+        "CON",
+        "con.txt",
+        "a/b",
+        "a\\b",
+        "..",
+        ".",
+        "-rf",
+        "x\u{1}y\u{7f}\tz",
+        "line\nbreak",
+        long.as_str(),
+        "NUL",
+        "aux",
+        "trailing.",
+        "名字 空格",
+    ];
+    let mut csv = String::from("person_id,period,grade,rater,competency,score\n");
+    for id in ids {
+        let quoted = format!("\"{}\"", id.replace('"', "\"\""));
+        csv.push_str(&format!("{quoted},2026H1,g,sup,C0,3\n"));
+    }
+    write(&work, "m.toml", &model_with(1));
+    write(&work, "e.csv", &csv);
+    let before = tree(dir.path());
+    let o = run(
+        &work,
+        &[
+            "report",
+            "individual",
+            "--model",
+            "m.toml",
+            "--evals",
+            "e.csv",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let after = tree(dir.path());
+    let new: Vec<&String> = after.iter().filter(|p| !before.contains(p)).collect();
+    let outside: Vec<&&String> = new.iter().filter(|p| !p.starts_with("a/b/c/out")).collect();
+    assert!(outside.is_empty(), "written outside --out: {outside:?}");
+    // One report per person, each a plain file name printed on stdout.
+    let reports: Vec<&&String> = new
+        .iter()
+        .filter(|p| p.starts_with("a/b/c/out/") && p.ends_with(".html"))
+        .collect();
+    assert_eq!(reports.len(), ids.len(), "{reports:?}");
+    for r in &reports {
+        let name = Path::new(r.as_str()).file_name().unwrap().to_str().unwrap();
+        assert!(
+            name.chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.')),
+            "{name:?}"
+        );
+        assert!(name.len() < 200, "{name}");
+    }
+    assert_eq!(o.stdout.lines().count(), ids.len(), "{}", o.stdout);
+    assert!(!Path::new("/tmp/ksa-escape").exists());
+}
+
+#[test]
+fn out_equal_to_an_input_is_refused_by_every_writing_command() {
+    let dir = workdir();
+    let d = dir.path();
+    std::fs::copy(repo_arg("models/bank-rm.toml"), d.join("m.toml")).unwrap();
+    std::fs::copy(repo_arg("data/evaluations.csv"), d.join("e.csv")).unwrap();
+    let before_m = std::fs::read(d.join("m.toml")).unwrap();
+    let before_e = std::fs::read(d.join("e.csv")).unwrap();
+    let cases: &[&[&str]] = &[
+        &[
+            "score", "--model", "m.toml", "--evals", "e.csv", "--out", "e.csv",
+        ],
+        &[
+            "score", "--model", "m.toml", "--evals", "e.csv", "--out", "m.toml",
+        ],
+        &[
+            "place", "--model", "m.toml", "--evals", "e.csv", "--out", "./e.csv",
+        ],
+        &[
+            "plan", "--model", "m.toml", "--evals", "e.csv", "--out", "e.csv",
+        ],
+        &[
+            "stats", "alpha", "--model", "m.toml", "--evals", "e.csv", "--out", "e.csv",
+        ],
+        &[
+            "score", "--model", "m.toml", "--evals", "e.csv", "--format", "xlsx", "--out", "e.csv",
+        ],
+        &["model", "diff", "m.toml", "m.toml", "--out", "m.toml"],
+        &[
+            "score",
+            "--model",
+            "m.toml",
+            "--evals",
+            "e.csv",
+            "--skip-invalid",
+            "--rejects",
+            "e.csv",
+        ],
+    ];
+    for args in cases {
+        let o = run(d, args);
+        assert_eq!(o.code, Some(2), "{args:?}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("input"),
+            "{args:?}: no message naming the input: {}",
+            o.stderr
+        );
+    }
+    assert_eq!(std::fs::read(d.join("m.toml")).unwrap(), before_m);
+    assert_eq!(std::fs::read(d.join("e.csv")).unwrap(), before_e);
+    // Report folders and the demo: --out is a folder, so it cannot be a
+    // file; a file given as the folder is an error, and it is unchanged.
+    for args in [
+        &[
+            "report", "team", "--model", "m.toml", "--evals", "e.csv", "--out", "e.csv",
+        ][..],
+        &["demo", "--model", "m.toml", "--out", "m.toml"][..],
+    ] {
+        let o = run(d, args);
+        assert_ne!(o.code, Some(0), "{args:?}");
+        assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
+    }
+    assert_eq!(std::fs::read(d.join("m.toml")).unwrap(), before_m);
+    assert_eq!(std::fs::read(d.join("e.csv")).unwrap(), before_e);
+}
