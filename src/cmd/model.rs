@@ -62,10 +62,9 @@ pub fn run(cmd: ModelCommand, quiet: bool) -> Result<()> {
 }
 
 fn print(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .map_err(|e| KsaError::io("<stdout>", e))
+    crate::output::dest::write_output(None, |mut w| {
+        w.write_all(text.as_bytes()).and_then(|_| w.flush())
+    })
 }
 
 /// `--lang`: `zh` or `en`, defaulting to the model's language.

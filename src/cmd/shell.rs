@@ -3,7 +3,7 @@
 
 use crate::cli::Cli;
 use crate::error::{KsaError, Result};
-use crate::output::dest::AtomicFile;
+use crate::output::dest::write_output;
 use clap::CommandFactory;
 use std::io::Write;
 use std::path::Path;
@@ -28,15 +28,10 @@ pub fn man(out: Option<&Path>, quiet: bool) -> Result<()> {
     let mut pages = Vec::new();
     collect(cmd, &mut pages);
     for (name, page) in &pages {
-        let path = dir.join(name);
-        let mut f = AtomicFile::create(&path)?;
-        {
-            let mut w = f.writer();
-            w.write_all(&render(page.clone())?)
-                .and_then(|_| w.flush())
-                .map_err(|e| KsaError::io(&path, e))?;
-        }
-        f.commit()?;
+        let bytes = render(page.clone())?;
+        write_output(Some(&dir.join(name)), |mut w| {
+            w.write_all(&bytes).and_then(|_| w.flush())
+        })?;
     }
     if !quiet {
         eprintln!("wrote {} manual pages into {}", pages.len(), dir.display());
@@ -62,8 +57,5 @@ fn render(cmd: clap::Command) -> Result<Vec<u8>> {
 }
 
 fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes)
-        .and_then(|_| out.flush())
-        .map_err(|e| KsaError::io("<stdout>", e))
+    write_output(None, |mut w| w.write_all(bytes).and_then(|_| w.flush()))
 }
