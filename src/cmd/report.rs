@@ -107,9 +107,21 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
                 }),
                 blind_spot_threshold: args.blind_spot_threshold,
             };
-            individual::render_each_within(&env, &data, &opts, budget, |page, _| {
+            // File names are sanitised person ids (report::names), which
+            // cannot always be read back: an index maps each person to
+            // their file. A run of one report (`--person`) prints its file
+            // and leaves an earlier run's index as it is.
+            let mut index = report::Index::default();
+            individual::render_each_within(&env, &data, &opts, budget, |page, pp| {
+                index.person(&env, &data, pp, page.file_name.clone());
                 announce(&report::write_page(&out, &page)?)
             })?;
+            if index.people.len() > 1 {
+                announce(&report::write_page(
+                    &out,
+                    &report::render_index(&env, &index)?,
+                )?)?;
+            }
         }
         ReportKind::Team => {
             let opts = team::TeamOptions {

@@ -4,12 +4,13 @@
 //! so a run that fails later leaves no half-written rejects behind.
 
 use crate::error::{KsaError, Result};
+use crate::output::dest::AtomicFile;
 use csv::ByteRecord;
 use std::path::PathBuf;
 
 pub(super) struct Rejects {
     path: PathBuf,
-    writer: Option<csv::Writer<tempfile::NamedTempFile>>,
+    writer: Option<csv::Writer<AtomicFile>>,
 }
 
 impl Rejects {
@@ -20,14 +21,9 @@ impl Rejects {
         }
     }
 
-    fn open(&mut self, header: &[&[u8]]) -> Result<&mut csv::Writer<tempfile::NamedTempFile>> {
+    fn open(&mut self, header: &[&[u8]]) -> Result<&mut csv::Writer<AtomicFile>> {
         if self.writer.is_none() {
-            let dir = match self.path.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
-            let tmp = crate::output::dest::new_temp_file(&dir, ".ksa-rejects-")
-                .map_err(|e| KsaError::io(&self.path, e))?;
+            let tmp = AtomicFile::create(&self.path)?;
             let mut w = csv::WriterBuilder::new()
                 .flexible(true)
                 .terminator(csv::Terminator::Any(b'\n'))
@@ -82,11 +78,9 @@ impl Rejects {
     pub fn finish(mut self) -> Result<()> {
         self.open(&[])?;
         let w = self.writer.take().unwrap();
-        let tmp = w
+        let file = w
             .into_inner()
             .map_err(|e| KsaError::io(&self.path, std::io::Error::other(e.to_string())))?;
-        tmp.persist(&self.path)
-            .map_err(|e| KsaError::io(&self.path, e.error))?;
-        Ok(())
+        file.commit()
     }
 }

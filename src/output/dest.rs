@@ -97,13 +97,35 @@ pub fn check_not_input(out: &Path, inputs: &[PathBuf]) -> Result<()> {
 }
 
 /// A file being written: a temporary file beside the target until `commit`.
+///
+/// A target that already exists and is not a regular file — `/dev/null`, a
+/// terminal, `/dev/stdout`, a named pipe, a shell's `>(…)` — is written
+/// directly: a rename would replace the device or pipe with a plain file
+/// (as root, `--out /dev/null` once turned the machine's `/dev/null` into an
+/// ordinary file that every later program wrote into and read back), and a
+/// stream has no "whole or not at all" to keep anyway.
 pub struct AtomicFile {
     target: PathBuf,
-    tmp: tempfile::NamedTempFile,
+    sink: Sink,
+}
+
+enum Sink {
+    Temp(tempfile::NamedTempFile),
+    Direct(std::fs::File),
 }
 
 impl AtomicFile {
     pub fn create(target: &Path) -> Result<AtomicFile> {
+        if is_existing_non_regular(target) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(target)
+                .map_err(|e| KsaError::io(target, e))?;
+            return Ok(AtomicFile {
+                target: target.to_path_buf(),
+                sink: Sink::Direct(file),
+            });
+        }
         let dir = match target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
@@ -117,22 +139,55 @@ impl AtomicFile {
         let tmp = new_temp_file(&dir, ".ksa-").map_err(|e| KsaError::io(target, e))?;
         Ok(AtomicFile {
             target: target.to_path_buf(),
-            tmp,
+            sink: Sink::Temp(tmp),
         })
     }
 
     pub fn writer(&mut self) -> BufWriter<&mut std::fs::File> {
-        BufWriter::with_capacity(1 << 16, self.tmp.as_file_mut())
+        let file = match &mut self.sink {
+            Sink::Temp(tmp) => tmp.as_file_mut(),
+            Sink::Direct(file) => file,
+        };
+        BufWriter::with_capacity(1 << 16, file)
     }
 
     pub fn commit(self) -> Result<()> {
         let target = self.target;
-        let tmp_path = self.tmp.path().to_path_buf();
-        let result = self.tmp.persist(&target);
-        forget_temp(&tmp_path);
-        result.map_err(|e| KsaError::io(&target, e.error))?;
-        Ok(())
+        match self.sink {
+            Sink::Direct(_) => Ok(()),
+            Sink::Temp(tmp) => {
+                let tmp_path = tmp.path().to_path_buf();
+                let result = tmp.persist(&target);
+                forget_temp(&tmp_path);
+                result.map_err(|e| KsaError::io(&target, e.error))?;
+                Ok(())
+            }
+        }
     }
+}
+
+/// Unbuffered writes to the file being written, for a caller that buffers
+/// itself (a `csv::Writer`).
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.sink {
+            Sink::Temp(tmp) => tmp.write(buf),
+            Sink::Direct(file) => file.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Temp(tmp) => tmp.flush(),
+            Sink::Direct(file) => file.flush(),
+        }
+    }
+}
+
+/// True when `path` names something that exists and is not a regular file
+/// or a folder (links followed): a device, a pipe or a socket.
+pub fn is_existing_non_regular(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 /// A temporary file in `dir` that becomes a user's output file: readable

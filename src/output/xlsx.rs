@@ -61,6 +61,56 @@ fn xlsx_err(e: XlsxError) -> io::Error {
     }
 }
 
+thread_local! {
+    /// Nesting depth of `guarded` calls on this thread: while above zero,
+    /// a panic is turned into an error and prints nothing.
+    static GUARDED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs a call into rust_xlsxwriter, turning its panics into I/O errors.
+///
+/// In constant-memory mode it writes each finished row to a temporary file
+/// and `expect`s the write to succeed, so a disk that fills up mid-table
+/// (or a file-size limit) panics inside the crate. A user gets the same one
+/// line as for a CSV written to a full disk: the panic's own message is
+/// kept quiet and its I/O error (`Os { code: 28, … }`) becomes the error.
+fn guarded<T>(f: impl FnOnce() -> io::Result<T>) -> io::Result<T> {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if GUARDED.with(|g| g.get()) == 0 {
+                default(info);
+            }
+        }));
+    });
+    GUARDED.with(|g| g.set(g.get() + 1));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(g.get() - 1));
+    result.unwrap_or_else(|payload| {
+        let text = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        Err(io_error_in_panic(text))
+    })
+}
+
+/// The I/O error a rust_xlsxwriter panic message carries (`…: Os { code: 28,
+/// kind: StorageFull, message: "No space left on device" }`), or a general
+/// error quoting the message.
+fn io_error_in_panic(text: &str) -> io::Error {
+    let code = text
+        .split_once("Os { code: ")
+        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|digits| digits.parse::<i32>().ok());
+    match code {
+        Some(code) => io::Error::from_raw_os_error(code),
+        None => io::Error::other(format!("Excel workbook writer failed: {text}")),
+    }
+}
+
 /// Where the `n`-th data row of a table (0-based) goes when a sheet holds
 /// `rows_per_sheet` rows, header included: the 0-based part (sheet) of the
 /// table and the row within that sheet (row 0 is the header).
@@ -192,6 +242,10 @@ impl XlsxWorkbook {
     /// line). With `SOURCE_DATE_EPOCH` set the workbook's creation time is
     /// that time, so the same inputs give the same bytes.
     pub fn about(&self, audit: &Audit) -> io::Result<()> {
+        guarded(|| self.write_about(audit))
+    }
+
+    fn write_about(&self, audit: &Audit) -> io::Result<()> {
         let mut book = self.book.borrow_mut();
         let key = (book.tables, 0);
         book.tables += 1;
@@ -232,6 +286,10 @@ impl XlsxWorkbook {
     /// Opens a table of `columns` on sheets named `name`, `name (2)`, …;
     /// columns named `gap…` are coloured by sign.
     pub fn table(&self, name: &str, columns: Vec<String>) -> io::Result<TableSheets> {
+        guarded(|| self.open_table(name, columns))
+    }
+
+    fn open_table(&self, name: &str, columns: Vec<String>) -> io::Result<TableSheets> {
         let gap_columns = columns
             .iter()
             .enumerate()
@@ -246,6 +304,10 @@ impl XlsxWorkbook {
     /// (the order of `ksa score`'s rows), each cell `s_c − req(c, G)` at the
     /// target grade G, on a red–white–green colour scale.
     pub fn heatmap(&self, model: &Model) -> io::Result<Heatmap> {
+        guarded(|| self.open_heatmap(model))
+    }
+
+    fn open_heatmap(&self, model: &Model) -> io::Result<Heatmap> {
         let order: Vec<usize> = (0..model.categories.len())
             .flat_map(|k| model.competencies_of(k))
             .collect();
@@ -269,6 +331,10 @@ impl XlsxWorkbook {
 
     /// Writes the workbook to `out` (every table must have been finished).
     pub fn save(self, out: impl Write + Send) -> io::Result<()> {
+        guarded(|| self.write_to(out))
+    }
+
+    fn write_to(self, out: impl Write + Send) -> io::Result<()> {
         let mut book = self.book.borrow_mut();
         let book = &mut *book;
         // Each table's parts together, tables in the order they were opened.
@@ -414,6 +480,10 @@ impl TableSheets {
 
     /// Writes one row, going on to a new sheet when this one is full.
     pub fn row(&mut self, values: &[Value]) -> io::Result<()> {
+        guarded(|| self.write_row(values))
+    }
+
+    fn write_row(&mut self, values: &[Value]) -> io::Result<()> {
         let rows_per_sheet = self.book.borrow().rows_per_sheet;
         let (part, row) = position(self.rows, rows_per_sheet);
         if part != self.part {
@@ -468,7 +538,7 @@ impl TableSheets {
 
     /// Finishes the last sheet of the table.
     pub fn close(mut self) -> io::Result<()> {
-        self.close_sheet()
+        guarded(|| self.close_sheet())
     }
 }
 

@@ -200,7 +200,7 @@ pub fn display_name(p: &crate::ingest::PersonPeriod) -> String {
     }
 }
 
-/// A link on the demo's index page (relative to the index).
+/// A link on an index page (relative to the index).
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexLink {
     pub title: String,
@@ -238,7 +238,8 @@ impl Index {
     }
 }
 
-/// The index page that links a set of reports (written by `ksa demo`).
+/// The index page that links a set of reports (written by `ksa demo` and
+/// `ksa report individual`).
 pub fn render_index(env: &Env, index: &Index) -> Result<Page> {
     let mut ctx = env.base_context(&env.templates.label("title_index"));
     ctx.insert("index", index);

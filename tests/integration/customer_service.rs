@@ -395,9 +395,10 @@ fn team_and_individual_reports_name_the_departments_competencies() {
     let people = report("individual", &[]);
     assert_eq!(
         people.len(),
-        person_periods().len(),
-        "one page per person and period"
+        person_periods().len() + 1,
+        "one page per person and period, and the index"
     );
+    assert!(people.last().unwrap().ends_with("index.html"), "{people:?}");
     for page in people.iter().take(3) {
         let doc = html_document(Path::new(page));
         let text = text_of(&doc);

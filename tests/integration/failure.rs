@@ -252,3 +252,253 @@ fn ctrl_c_while_writing_reports_leaves_no_partial_file() {
 fn sigterm_while_writing_reports_leaves_no_partial_file() {
     interrupt_reports(libc::SIGTERM, 143, "SIGTERM");
 }
+
+/// Runs `args` in `dir` while a thread reads the named pipe `fifo`; returns
+/// what came through the pipe and the run's outcome.
+#[cfg(unix)]
+fn run_into_fifo(dir: &Path, fifo: &Path, args: &[&str]) -> (String, crate::common::Outcome) {
+    let path = fifo.to_path_buf();
+    // Opening a pipe's read end blocks until a writer opens it: the reader
+    // runs beside the command, and reports through a channel so that a ksa
+    // that never opens the pipe (say, renames a file over it) fails the test
+    // instead of hanging it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(std::fs::read_to_string(path).unwrap()));
+    let o = run(dir, args);
+    if o.code != Some(0) {
+        // Unblock the reader if ksa stopped before opening the pipe.
+        drop(std::fs::OpenOptions::new().write(true).open(fifo));
+    }
+    let got = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("ksa never wrote into the pipe");
+    (got, o)
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a NUL-terminated path owned here.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+}
+
+/// `--out` and `--rejects` naming a device or a pipe (`/dev/null`,
+/// `/dev/stdout`, a shell's `>(…)`) write into it: a temporary file renamed
+/// over it would replace the device with a plain file — as root, once, the
+/// machine's `/dev/null` — and the pipe's reader would get nothing.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_pipe_is_written_into_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = workdir();
+    let d = dir.path();
+    let model = repo_arg("models/bank-rm.toml");
+    let evals = repo_arg("data/evaluations.csv");
+    let expected = crate::common::run_ok(d, &["score", "--model", &model, "--evals", &evals]);
+
+    let fifo = d.join("scores.pipe");
+    mkfifo(&fifo);
+    let (got, o) = run_into_fifo(
+        d,
+        &fifo,
+        &[
+            "score",
+            "--model",
+            &model,
+            "--evals",
+            &evals,
+            "--out",
+            "scores.pipe",
+        ],
+    );
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert_eq!(got, expected);
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+    assert!(leftovers(d).is_empty(), "{:?}", leftovers(d));
+
+    // The rejects file of --skip-invalid, through a pipe too.
+    let bad = write(
+        d,
+        "bad.csv",
+        "person_id,name,unit,grade,period,rater,rater_id,competency,score,comment\n\
+         RM001,赵霞,城东支行,assistant,2025H2,supervisor,MGR001,K.product,2,\n\
+         RM001,赵霞,城东支行,assistant,2025H2,supervisor,MGR001,K.policy,9,\n",
+    );
+    let (got, o) = run_into_fifo(
+        d,
+        &fifo,
+        &[
+            "score",
+            "--model",
+            &model,
+            "--evals",
+            bad.to_str().unwrap(),
+            "--skip-invalid",
+            "--rejects",
+            "scores.pipe",
+            "--out",
+            "scores.csv",
+        ],
+    );
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert!(got.starts_with("person_id,"), "{got}");
+    assert!(got.contains("RM001"), "{got}");
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
+}
+
+/// A disk that fills up while `--out` is written, simulated with a file-size
+/// limit (RLIMIT_FSIZE: a write past it fails with EFBIG, as a full disk
+/// fails with ENOSPC, and needs no privilege to set up, unlike a small
+/// tmpfs): one `error:` line naming the file, exit 1, the earlier output
+/// untouched and no temporary file left.
+#[cfg(unix)]
+#[test]
+fn a_disk_that_fills_up_under_out_leaves_the_old_file() {
+    use std::os::unix::process::CommandExt;
+    let dir = workdir();
+    let d = dir.path();
+    for out in ["scores.csv", "scores.xlsx", "scores.json"] {
+        write(d, out, "the previous run's output\n");
+        let mut cmd = Command::new(ksa_bin());
+        cmd.current_dir(d).args([
+            "score",
+            "--model",
+            &repo_arg("models/bank-rm.toml"),
+            "--evals",
+            &repo_arg("data/evaluations.csv"),
+            "--out",
+            out,
+        ]);
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+                let limit = libc::rlimit {
+                    rlim_cur: 2048,
+                    rlim_max: 2048,
+                };
+                if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let o = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{out}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{out}: {stderr}");
+        let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).collect();
+        assert_eq!(errors.len(), 1, "{out}: {stderr}");
+        assert!(
+            errors[0].starts_with(&format!("error: {out}: ")) && errors[0].contains("too large"),
+            "{out}: {stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(d.join(out)).unwrap(),
+            "the previous run's output\n"
+        );
+        assert!(leftovers(d).is_empty(), "{out}: {:?}", leftovers(d));
+    }
+}
+
+/// A small tmpfs mounted for a test, unmounted when dropped.
+#[cfg(target_os = "linux")]
+struct SmallDisk(std::path::PathBuf);
+
+#[cfg(target_os = "linux")]
+impl SmallDisk {
+    /// Mounts a tmpfs of `size` at `dir`, or None where this process may not
+    /// mount (not root, or a sandbox without the capability).
+    fn mount(dir: &Path, size: &str) -> Option<SmallDisk> {
+        std::fs::create_dir_all(dir).unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| SmallDisk(dir.to_path_buf()))
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// The issue's own set-up: a small tmpfs as `--out`, filled by the output.
+/// Runs where mounting is allowed (root, as CI); elsewhere the file-size
+/// limit test above covers the same path.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_small_tmpfs_as_out_fills_up_and_leaves_the_old_file() {
+    let dir = workdir();
+    let d = dir.path();
+    let sample = run(
+        d,
+        &[
+            "sample",
+            "--model",
+            &repo_arg("models/bank-rm.toml"),
+            "--people",
+            "300",
+            "--periods",
+            "1",
+            "--seed",
+            "3",
+            "--out",
+            "data",
+        ],
+    );
+    assert_eq!(sample.code, Some(0), "{}", sample.stderr);
+    let Some(disk) = SmallDisk::mount(&d.join("disk"), "96k") else {
+        eprintln!("note: cannot mount a tmpfs here; the RLIMIT_FSIZE test covers a full disk");
+        return;
+    };
+    write(&disk.0, "scores.csv", "the previous run's output\n");
+    let evals = d.join("data/evaluations.csv");
+    for args in [
+        &["score", "--out", "disk/scores.csv"][..],
+        &["score", "--out", "disk/scores.xlsx"][..],
+        &["report", "individual", "--out", "disk/reports"][..],
+    ] {
+        let mut all: Vec<&str> = args.to_vec();
+        let model = repo_arg("models/bank-rm.toml");
+        all.extend([
+            "--model",
+            &model,
+            "--evals",
+            evals.to_str().unwrap(),
+            "--quiet",
+        ]);
+        let o = run(d, &all);
+        assert_eq!(o.code, Some(1), "{args:?}: {}", o.stderr);
+        assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
+        let errors = o.errors();
+        assert_eq!(errors.len(), 1, "{args:?}: {}", o.stderr);
+        assert!(
+            errors[0].contains("disk/") && errors[0].contains("No space left on device"),
+            "{args:?}: {}",
+            o.stderr
+        );
+        assert!(leftovers(&disk.0).is_empty(), "{:?}", leftovers(&disk.0));
+    }
+    assert_eq!(
+        std::fs::read_to_string(disk.0.join("scores.csv")).unwrap(),
+        "the previous run's output\n"
+    );
+    // The reports that fitted are whole pages; the rest were never written.
+    for e in std::fs::read_dir(disk.0.join("reports")).unwrap() {
+        let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        assert!(text.trim_end().ends_with("</html>"));
+    }
+}

@@ -361,12 +361,13 @@ fn hostile_person_ids_never_write_outside_out() {
     let new: Vec<&String> = after.iter().filter(|p| !before.contains(p)).collect();
     let outside: Vec<&&String> = new.iter().filter(|p| !p.starts_with("a/b/c/out")).collect();
     assert!(outside.is_empty(), "written outside --out: {outside:?}");
-    // One report per person, each a plain file name printed on stdout.
+    // One report per person and the index, each a plain file name printed
+    // on stdout.
     let reports: Vec<&&String> = new
         .iter()
         .filter(|p| p.starts_with("a/b/c/out/") && p.ends_with(".html"))
         .collect();
-    assert_eq!(reports.len(), ids.len(), "{reports:?}");
+    assert_eq!(reports.len(), ids.len() + 1, "{reports:?}");
     for r in &reports {
         let name = Path::new(r.as_str()).file_name().unwrap().to_str().unwrap();
         assert!(
@@ -376,8 +377,44 @@ fn hostile_person_ids_never_write_outside_out() {
         );
         assert!(name.len() < 200, "{name}");
     }
-    assert_eq!(o.stdout.lines().count(), ids.len(), "{}", o.stdout);
+    assert_eq!(o.stdout.lines().count(), ids.len() + 1, "{}", o.stdout);
     assert!(!Path::new("/tmp/ksa-escape").exists());
+
+    // The index maps every person id, as it was, to its report's file.
+    let index = std::fs::read_to_string(work.join("out/index.html")).unwrap();
+    let html = scraper::Html::parse_document(&index);
+    let row = scraper::Selector::parse("#people tbody tr").unwrap();
+    let link = scraper::Selector::parse("td a").unwrap();
+    let cell = scraper::Selector::parse("td").unwrap();
+    let mut mapped = std::collections::BTreeMap::new();
+    for tr in html.select(&row) {
+        let href = tr
+            .select(&link)
+            .next()
+            .unwrap()
+            .value()
+            .attr("href")
+            .unwrap();
+        let id: String = tr.select(&cell).nth(1).unwrap().text().collect();
+        assert!(work.join("out").join(href).is_file(), "{href}");
+        let report = std::fs::read_to_string(work.join("out").join(href)).unwrap();
+        assert!(report.contains("<html"), "{href}");
+        assert!(mapped.insert(id, href.to_string()).is_none());
+    }
+    assert_eq!(mapped.len(), ids.len(), "{mapped:?}");
+    let files: std::collections::BTreeSet<&String> = mapped.values().collect();
+    assert_eq!(
+        files.len(),
+        ids.len(),
+        "two people share a file: {mapped:?}"
+    );
+    for id in ids.iter().filter(|id| !id.chars().any(char::is_control)) {
+        // Leading and trailing space is not part of an id (evaluations.md).
+        assert!(
+            mapped.contains_key(id.trim()),
+            "{id:?} not in the index: {mapped:?}"
+        );
+    }
 }
 
 #[test]

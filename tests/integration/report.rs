@@ -307,7 +307,9 @@ fn data_is_escaped_and_file_names_stay_inside_out() {
             "out",
         ],
     );
-    assert_eq!(files.len(), 4);
+    // Four people and the index.
+    assert_eq!(files.len(), 5);
+    assert!(files[4].ends_with("index.html"), "{files:?}");
     let out = std::fs::canonicalize(dir.path().join("out")).unwrap();
     for f in &files {
         let f = std::fs::canonicalize(f).unwrap();
@@ -524,7 +526,9 @@ fn same_inputs_and_epoch_give_identical_bytes() {
         contents.sort();
         runs.push(contents);
     }
-    assert_eq!(runs[0].len(), 6);
+    // Four individual reports and their index, the team report, the
+    // comparison.
+    assert_eq!(runs[0].len(), 7);
     for (x, y) in runs[0].iter().zip(&runs[1]) {
         assert_eq!(x.0, y.0);
         assert!(x.1 == y.1, "{} differs between two runs", x.0);
