@@ -53,3 +53,37 @@ impl KsaError {
 }
 
 pub type Result<T, E = KsaError> = std::result::Result<T, E>;
+
+thread_local! {
+    /// Nesting depth of `catch_quietly` on this thread: while above zero, a
+    /// panic prints nothing (it becomes an error).
+    static QUIET_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Runs `f`, which calls into a library that can panic on bad input or a
+/// failed write (the workbook reader on a damaged file, the workbook writer
+/// on a full disk), and returns its panic message as an error instead of
+/// printing it: a user sees ksa's one-line message, never a panic. The
+/// panic hook is installed once and stays silent only inside these calls,
+/// so the call is cheap enough to wrap each cell read.
+pub fn catch_quietly<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
+    QUIET_HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if QUIET_DEPTH.with(|d| d.get()) == 0 {
+                default(info);
+            }
+        }));
+    });
+    QUIET_DEPTH.with(|d| d.set(d.get() + 1));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET_DEPTH.with(|d| d.set(d.get() - 1));
+    outcome.map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default()
+    })
+}

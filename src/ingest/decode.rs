@@ -15,6 +15,19 @@ use std::sync::Arc;
 
 const BUF: usize = 1 << 20;
 
+/// The buffer size for a file of `len` bytes: `BUF`, or less for a small
+/// file — enough for all of its text decoded (UTF-8 takes at most 3 bytes
+/// for each byte of GB18030 or UTF-16), so it reads exactly as with `BUF`.
+/// Many small files (a folder of branch exports, the fuzzing harnesses)
+/// would otherwise each allocate and clear several megabytes.
+fn buffer_size(len: u64) -> usize {
+    let decoded = usize::try_from(len)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(3)
+        .saturating_add(16);
+    decoded.clamp(8 << 10, BUF)
+}
+
 /// The longest row (record) of a CSV file, in bytes after decoding to UTF-8:
 /// 8 MiB. Rows are read whole, so this bounds the memory one row can take
 /// (an unterminated quote would otherwise make the rest of the file one
@@ -51,6 +64,7 @@ pub fn open_utf8(path: &Path, label: &str, forced: Option<&'static Encoding>) ->
         )));
     }
     let read_err = |e: io::Error| KsaError::invalid(format!("{label}: cannot read: {e}"));
+    let buf = buffer_size(len);
 
     let mut head = [0u8; 3];
     let n = read_up_to(&mut file, &mut head).map_err(read_err)?;
@@ -61,7 +75,7 @@ pub fn open_utf8(path: &Path, label: &str, forced: Option<&'static Encoding>) ->
         (Some(enc), _) => enc,
         (None, Some((enc, _))) => enc,
         (None, None) => {
-            if is_valid_utf8(&mut file).map_err(read_err)? {
+            if is_valid_utf8(&mut file, buf).map_err(read_err)? {
                 UTF_8
             } else {
                 GB18030
@@ -78,23 +92,23 @@ pub fn open_utf8(path: &Path, label: &str, forced: Option<&'static Encoding>) ->
     let reader: Box<dyn BufRead + Send> = if encoding == UTF_8 {
         // Valid UTF-8 is passed through untouched, the fast path for large
         // files; only a leading BOM is dropped.
-        let mut r = BufReader::with_capacity(BUF, file);
+        let mut r = BufReader::with_capacity(buf, file);
         if bom.map(|(e, _)| e) == Some(UTF_8) {
             r.consume_bom();
         }
         if forced.is_some() {
             // Detection did not check it, so check as we go.
             Box::new(BufReader::with_capacity(
-                BUF,
-                StrictDecoder::new(r, UTF_8, label),
+                buf,
+                StrictDecoder::with_capacity(r, UTF_8, label, buf),
             ))
         } else {
             Box::new(r)
         }
     } else {
         Box::new(BufReader::with_capacity(
-            BUF,
-            StrictDecoder::new(BufReader::with_capacity(BUF, file), encoding, label),
+            buf,
+            StrictDecoder::with_capacity(BufReader::with_capacity(buf, file), encoding, label, buf),
         ))
     };
     Ok(Decoded {
@@ -148,11 +162,11 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 
 /// Whether the whole stream is valid UTF-8, read in chunks so a large file
 /// never sits in memory. A character split across chunks is carried over.
-fn is_valid_utf8(r: &mut impl Read) -> io::Result<bool> {
-    let mut buf = vec![0u8; BUF + 4];
+fn is_valid_utf8(r: &mut impl Read, chunk: usize) -> io::Result<bool> {
+    let mut buf = vec![0u8; chunk + 4];
     let mut carry = 0usize;
     loop {
-        let n = read_up_to(r, &mut buf[carry..carry + BUF])?;
+        let n = read_up_to(r, &mut buf[carry..carry + chunk])?;
         let end = carry + n;
         if n == 0 {
             return Ok(carry == 0);
@@ -195,16 +209,22 @@ pub struct StrictDecoder<R> {
 }
 
 impl<R: Read> StrictDecoder<R> {
-    pub fn new(inner: R, encoding: &'static Encoding, label: &str) -> Self {
+    /// A decoder reading `capacity` bytes of `inner` at a time.
+    pub fn with_capacity(
+        inner: R,
+        encoding: &'static Encoding,
+        label: &str,
+        capacity: usize,
+    ) -> Self {
         StrictDecoder {
             inner,
             decoder: encoding.new_decoder_with_bom_removal(),
             encoding,
             label: label.to_string(),
-            input: vec![0; BUF],
+            input: vec![0; capacity],
             in_start: 0,
             in_end: 0,
-            output: vec![0; BUF * 3 + 16],
+            output: vec![0; capacity * 3 + 16],
             out_start: 0,
             out_end: 0,
             consumed: 0,
@@ -566,6 +586,37 @@ pub fn encoding_for_label(name: &str) -> Result<&'static Encoding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Validation in chunks of any size agrees with validating the
+        /// whole text at once: a character cut by a chunk's end is carried.
+        #[test]
+        fn utf8_check_in_chunks_agrees_with_the_whole(
+            text in "[a-z,\\n张三分😀é]{0,40}",
+            cut in proptest::collection::vec(0usize..4, 0..3),
+            chunk in 1usize..12,
+        ) {
+            let mut bytes = text.into_bytes();
+            // Damage a few bytes (or none) to get invalid sequences too.
+            for (i, c) in cut.iter().enumerate() {
+                if *c > 0 && !bytes.is_empty() {
+                    let at = (i * 7 + c) % bytes.len();
+                    bytes[at] = 0x80 | (*c as u8);
+                }
+            }
+            let whole = std::str::from_utf8(&bytes).is_ok();
+            let chunked = is_valid_utf8(&mut io::Cursor::new(&bytes), chunk).unwrap();
+            proptest::prop_assert_eq!(chunked, whole);
+        }
+    }
+
+    #[test]
+    fn small_files_get_small_buffers_large_ones_the_full_size() {
+        assert_eq!(buffer_size(0), 8 << 10);
+        assert_eq!(buffer_size(10_000), 30_016);
+        assert_eq!(buffer_size(1 << 30), BUF);
+        assert_eq!(buffer_size(u64::MAX), BUF);
+    }
 
     fn mark(input: &[u8], chunk: usize) -> Vec<u8> {
         // Feed the input in small pieces to cross chunk boundaries.

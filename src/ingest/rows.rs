@@ -9,7 +9,7 @@ use super::columns::{Column, Layout};
 use super::decode::{csv_error, is_empty_line, open_csv, CsvFile};
 use super::progress::Progress;
 use super::rejects::Rejects;
-use super::sheet::{self, CellError, Sheet};
+use super::sheet::{self, CellError, SheetEvent};
 use super::{Comment, Dataset, IngestOptions, InputFile, PersonPeriod, RatingRecord};
 use crate::error::{KsaError, Result};
 use crate::model::Model;
@@ -293,28 +293,55 @@ impl<'m> Ingestor<'m> {
 
     /// Reads one sheet of a workbook. Its rows go through `take_row` like a
     /// CSV file's, labelled `FILE[SHEET]` and numbered as the spreadsheet
-    /// numbers them. One thread: the workbook is already parsed in memory.
+    /// numbers them, as the workbook reader hands them on.
     fn read_sheet(&mut self, path: &Path, label: &str, format: &'static str) -> Result<()> {
-        let sheet = {
-            let _spinner = self.progress.spinner(label);
-            Sheet::open(path, label, format, self.opts.sheet.as_deref())?
-        };
-        let label = sheet.label.as_str();
-        let layout = self.begin_file(sheet.headers.clone(), path, label, format)?;
-        let bar = self.progress.rows(label, sheet.rows_after_header() as u64);
+        let spinner = self.progress.spinner(label);
+        let mut file: Option<(Layout, String, usize)> = None;
+        let mut bar = None;
         let mut record = ByteRecord::new();
         let mut errors = Vec::new();
         let mut text = String::new();
-        for (i, row_number, cells) in sheet.rows() {
-            sheet.fill(cells, &mut record, &mut errors, &mut text);
-            self.take_row(&record, row_number, &errors, &layout, label)?;
-            if let Some(bar) = &bar {
-                if i % 4096 == 0 {
-                    bar.set_position(i as u64);
+        let choice = self.opts.sheet.clone();
+        sheet::read(
+            path,
+            label,
+            format,
+            choice.as_deref(),
+            &mut |event| match event {
+                SheetEvent::Header {
+                    label,
+                    headers,
+                    rows_hint,
+                } => {
+                    let width = headers.len();
+                    let layout = self.begin_file(headers, path, label, format)?;
+                    if let Some(s) = &spinner {
+                        s.finish_and_clear();
+                    }
+                    bar = self.progress.rows(label, rows_hint);
+                    file = Some((layout, label.to_string(), width));
+                    Ok(())
                 }
-            }
-        }
-        Ok(())
+                SheetEvent::Row {
+                    index,
+                    number,
+                    cells,
+                } => {
+                    // The header always comes first (sheet::read).
+                    let Some((layout, label, width)) = &file else {
+                        return Ok(());
+                    };
+                    sheet::fill(cells, *width, &mut record, &mut errors, &mut text);
+                    self.take_row(&record, number, &errors, layout, label)?;
+                    if let Some(bar) = &bar {
+                        if index % 4096 == 0 {
+                            bar.set_position(index);
+                        }
+                    }
+                    Ok(())
+                }
+            },
+        )
     }
 
     /// Counts one row and validates, commits or rejects it. `cell_errors`

@@ -18,12 +18,15 @@
 //! - error values (`#N/A`, `#DIV/0!`, …) as written, and listed separately:
 //!   such a cell in a column ksa uses makes the row invalid.
 //!
-//! Memory: calamine reads a whole sheet into memory. That is acceptable for
-//! evaluation data (a sheet holds at most 1,048,576 rows); the CSV path
-//! stays streaming.
+//! Memory: `.xlsx`, `.xlsm` and `.xlsb` sheets stream, one row at a time
+//! (calamine's cell readers), so memory does not grow with rows, and a
+//! hostile sheet whose only cell sits at XFD1048576 costs one row, not the
+//! 550 GB a dense grid of it would take (which aborted ksa). `.xls` and
+//! `.ods` have no cell reader in calamine: their sheets are read whole
+//! (`.xls` is at most 65,536 × 256 cells).
 
-use crate::error::{KsaError, Result};
-use calamine::{Data, Range, Reader, SheetType, SheetVisible, Sheets};
+use crate::error::{catch_quietly, KsaError, Result};
+use calamine::{Data, DataRef, Reader, SheetType, SheetVisible, Sheets};
 use csv::ByteRecord;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -45,100 +48,263 @@ pub fn format_of(path: &Path) -> Option<&'static str> {
 /// A cell holding a spreadsheet error value: its field and how it displays.
 pub type CellError = (usize, String);
 
-/// One sheet of a workbook, read into memory.
-pub struct Sheet {
-    /// `FILE[SHEET]`, the label of every message about the sheet.
-    pub label: String,
-    /// The header cells as text, without trailing empty cells.
-    pub headers: Vec<String>,
-    range: Range<Data>,
-    /// Index in `range` of the header row.
-    header_index: usize,
-    /// Spreadsheet row number (1-based) of `range`'s first row.
-    first_row_number: u64,
+/// The widest row ksa reads, as in Excel (and as a CSV header's limit).
+const MAX_SHEET_COLUMNS: u32 = 16_384;
+
+/// What `read` hands on, in order: the header once, then each row.
+pub enum SheetEvent<'a> {
+    Header {
+        /// `FILE[SHEET]`, the label of every message about the sheet.
+        label: &'a str,
+        /// The header cells as text, without trailing empty cells.
+        headers: Vec<String>,
+        /// Rows after the header as far as the sheet says (for progress).
+        rows_hint: u64,
+    },
+    Row {
+        /// Index of the row among those after the header (empty ones too).
+        index: u64,
+        /// The spreadsheet's row number (1-based, as the analyst sees it).
+        number: u64,
+        cells: &'a [Data],
+    },
 }
 
-impl Sheet {
-    /// Opens the workbook `path` and reads the sheet `choice` (`--sheet`: a
-    /// name, else a 1-based number in tab order; `None` for the first).
-    pub fn open(path: &Path, label: &str, format: &str, choice: Option<&str>) -> Result<Sheet> {
-        check_file(path, label)?;
-        let (name, range) =
-            quietly(|| read_sheet(path, label, format, choice)).unwrap_or_else(|| {
-                Err(KsaError::invalid(format!(
-                    "{label}: not a readable .{format} workbook: the file is damaged"
-                )))
-            })?;
-        let label = format!("{label}[{name}]");
-        let first_row_number = range.start().map_or(1, |(r, _)| u64::from(r) + 1);
-        let header_index = (0..range.height())
-            .find(|&i| !is_empty_row(&range[i]))
-            .ok_or_else(|| {
-                KsaError::invalid(format!(
-                    "{label}: no header row (the sheet is empty); an evaluation sheet starts with a header"
-                ))
-            })?;
-        let cells = &range[header_index];
-        let width = used_width(cells);
-        let mut headers = Vec::with_capacity(width);
-        let mut text = String::new();
-        for cell in &cells[..width] {
-            text.clear();
-            display(cell, &mut text);
-            headers.push(text.clone());
-        }
-        Ok(Sheet {
-            label,
-            headers,
-            range,
-            header_index,
-            first_row_number,
+/// Reads the sheet `choice` of the workbook `path` (`--sheet`: a name, else
+/// a 1-based number in tab order; `None` for the first) and hands its header
+/// and then every row that is not empty to `on`. The workbook is opened as
+/// `format`, from the extension whatever its case: calamine's own detection
+/// only knows lower-case extensions and would otherwise try every format and
+/// lose the real error. Empty rows are left out,
+/// as a CSV file's empty lines are: they are not rows and are not counted,
+/// but the row numbers after them stay those the analyst sees.
+pub fn read(
+    path: &Path,
+    label: &str,
+    format: &str,
+    choice: Option<&str>,
+    on: &mut dyn FnMut(SheetEvent) -> Result<()>,
+) -> Result<()> {
+    check_file(path, label)?;
+    let damaged = |detail: &str| {
+        KsaError::invalid(format!(
+            "{label}: not a readable .{format} workbook: {}",
+            one_line(detail)
+        ))
+    };
+    let mut book: Sheets<_> = catch_quietly(|| -> Result<Sheets<_>> {
+        Ok(match format {
+            "xls" => Sheets::Xls(
+                calamine::open_workbook(path)
+                    .map_err(|e: calamine::XlsError| damaged(&e.to_string()))?,
+            ),
+            "xlsb" => Sheets::Xlsb(
+                calamine::open_workbook(path)
+                    .map_err(|e: calamine::XlsbError| damaged(&e.to_string()))?,
+            ),
+            "ods" => Sheets::Ods(
+                calamine::open_workbook(path)
+                    .map_err(|e: calamine::OdsError| damaged(&e.to_string()))?,
+            ),
+            _ => Sheets::Xlsx(
+                calamine::open_workbook(path)
+                    .map_err(|e: calamine::XlsxError| damaged(&e.to_string()))?,
+            ),
         })
-    }
-
-    /// How many rows follow the header (empty ones included), for progress.
-    pub fn rows_after_header(&self) -> usize {
-        self.range.height() - self.header_index - 1
-    }
-
-    /// The rows after the header, as (index among them, spreadsheet row
-    /// number, cells). Empty rows are left out, as a CSV file's empty lines
-    /// are: they are not rows and are not counted, but the row numbers of
-    /// the rows after them stay those the analyst sees.
-    pub fn rows(&self) -> impl Iterator<Item = (usize, u64, &[Data])> + '_ {
-        let first = self.header_index + 1;
-        (first..self.range.height()).filter_map(move |i| {
-            let cells = &self.range[i];
-            (!is_empty_row(cells)).then(|| (i - first, self.first_row_number + i as u64, cells))
-        })
-    }
-
-    /// Fills `record` with a row's cells as text and `errors` with its error
-    /// cells. The row has as many fields as the header, or more when a cell
-    /// right of the header is used (a wrong number of fields, as in CSV).
-    pub fn fill(
-        &self,
-        cells: &[Data],
-        record: &mut ByteRecord,
-        errors: &mut Vec<CellError>,
-        text: &mut String,
-    ) {
-        record.clear();
-        errors.clear();
-        let width = used_width(cells).max(self.headers.len());
-        for (i, cell) in cells.iter().take(width).enumerate() {
-            text.clear();
-            display(cell, text);
-            if let Data::Error(_) = cell {
-                errors.push((i, text.clone()));
+    })
+    .unwrap_or_else(|_| Err(damaged("the file is damaged")))?;
+    let name = choose_sheet(book.sheets_metadata(), choice, label)?;
+    let label = format!("{label}[{name}]");
+    let unreadable = |e: &dyn std::fmt::Display| {
+        KsaError::invalid(format!(
+            "{label}: cannot read the sheet: {}",
+            one_line(&e.to_string())
+        ))
+    };
+    let mut rows = RowAssembler::new(&label, on);
+    match &mut book {
+        Sheets::Xlsx(book) => {
+            let mut cells = catch_quietly(|| book.worksheet_cells_reader(&name))
+                .map_err(|m| unreadable(&m))?
+                .map_err(|e| unreadable(&e))?;
+            rows.rows_hint = u64::from(cells.dimensions().end.0) + 1;
+            while let Some(cell) = catch_quietly(|| cells.next_cell())
+                .map_err(|m| unreadable(&m))?
+                .map_err(|e| unreadable(&e))?
+            {
+                let (row, col) = cell.get_position();
+                rows.cell(row, col, cell.get_value())?;
             }
-            record.push_field(text.as_bytes());
         }
-        // A range is as wide as its widest row; a header wider than the
-        // range cannot happen, but pad rather than trust it.
-        for _ in record.len()..width {
-            record.push_field(b"");
+        Sheets::Xlsb(book) => {
+            let mut cells = catch_quietly(|| book.worksheet_cells_reader(&name))
+                .map_err(|m| unreadable(&m))?
+                .map_err(|e| unreadable(&e))?;
+            rows.rows_hint = u64::from(cells.dimensions().end.0) + 1;
+            while let Some(cell) = catch_quietly(|| cells.next_cell())
+                .map_err(|m| unreadable(&m))?
+                .map_err(|e| unreadable(&e))?
+            {
+                let (row, col) = cell.get_position();
+                rows.cell(row, col, cell.get_value())?;
+            }
         }
+        book => {
+            let range = catch_quietly(|| book.worksheet_range(&name))
+                .map_err(|m| unreadable(&m))?
+                .map_err(|e| unreadable(&e))?;
+            let (top, left) = range.start().unwrap_or((0, 0));
+            rows.rows_hint = u64::from(top) + range.height() as u64;
+            // Positions in a range are relative to its first cell.
+            for (row, col, value) in range.used_cells() {
+                rows.cell_data(top + row as u32, left + col as u32, value.clone())?;
+            }
+        }
+    }
+    rows.finish()
+}
+
+/// Turns cells, which come row by row, into whole rows for `SheetEvent`s:
+/// the first row that is not empty is the header.
+struct RowAssembler<'l, 'f> {
+    label: &'l str,
+    on: &'f mut dyn FnMut(SheetEvent) -> Result<()>,
+    rows_hint: u64,
+    /// The row being filled (0-based sheet row) and its cells.
+    row: Option<u32>,
+    cells: Vec<Data>,
+    /// The header's 0-based sheet row, once seen.
+    header_row: Option<u32>,
+}
+
+impl<'l, 'f> RowAssembler<'l, 'f> {
+    fn new(label: &'l str, on: &'f mut dyn FnMut(SheetEvent) -> Result<()>) -> Self {
+        RowAssembler {
+            label,
+            on,
+            rows_hint: 0,
+            row: None,
+            cells: Vec::new(),
+            header_row: None,
+        }
+    }
+
+    fn cell(&mut self, row: u32, col: u32, value: &DataRef) -> Result<()> {
+        if matches!(value, DataRef::Empty) {
+            return Ok(());
+        }
+        self.cell_data(row, col, Data::from(value.clone()))
+    }
+
+    fn cell_data(&mut self, row: u32, col: u32, value: Data) -> Result<()> {
+        if is_blank(&value) {
+            return Ok(());
+        }
+        if col >= MAX_SHEET_COLUMNS {
+            return Err(KsaError::invalid(format!(
+                "{}:{}: a cell in column {} is beyond the {} columns ksa reads (the column limit, as in Excel)",
+                self.label,
+                u64::from(row) + 1,
+                u64::from(col) + 1,
+                "16,384"
+            )));
+        }
+        match self.row {
+            Some(r) if r == row => {}
+            Some(r) if row < r => {
+                return Err(KsaError::invalid(format!(
+                    "{}:{}: the sheet's rows are out of order (row {} after row {}); the file is damaged",
+                    self.label,
+                    u64::from(row) + 1,
+                    u64::from(row) + 1,
+                    u64::from(r) + 1
+                )));
+            }
+            _ => {
+                self.flush()?;
+                self.row = Some(row);
+            }
+        }
+        let col = col as usize;
+        if self.cells.len() <= col {
+            self.cells.resize(col + 1, Data::Empty);
+        }
+        self.cells[col] = value;
+        Ok(())
+    }
+
+    /// Hands on the row being filled, if any.
+    fn flush(&mut self) -> Result<()> {
+        let Some(row) = self.row.take() else {
+            return Ok(());
+        };
+        match self.header_row {
+            None => {
+                let width = used_width(&self.cells);
+                let mut headers = Vec::with_capacity(width);
+                let mut text = String::new();
+                for cell in &self.cells[..width] {
+                    text.clear();
+                    display(cell, &mut text);
+                    headers.push(text.clone());
+                }
+                self.header_row = Some(row);
+                (self.on)(SheetEvent::Header {
+                    label: self.label,
+                    headers,
+                    rows_hint: self.rows_hint.saturating_sub(u64::from(row) + 1),
+                })?;
+            }
+            Some(header) => {
+                (self.on)(SheetEvent::Row {
+                    index: u64::from(row - header - 1),
+                    number: u64::from(row) + 1,
+                    cells: &self.cells,
+                })?;
+            }
+        }
+        self.cells.clear();
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<()> {
+        self.flush()?;
+        if self.header_row.is_none() {
+            return Err(KsaError::invalid(format!(
+                "{}: no header row (the sheet is empty); an evaluation sheet starts with a header",
+                self.label
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Fills `record` with a row's cells as text and `errors` with its error
+/// cells. The row has as many fields as the header (`header_width`), or
+/// more when a cell right of the header is used (a wrong number of fields,
+/// as in CSV).
+pub fn fill(
+    cells: &[Data],
+    header_width: usize,
+    record: &mut ByteRecord,
+    errors: &mut Vec<CellError>,
+    text: &mut String,
+) {
+    record.clear();
+    errors.clear();
+    let width = used_width(cells).max(header_width);
+    for (i, cell) in cells.iter().take(width).enumerate() {
+        text.clear();
+        display(cell, text);
+        if let Data::Error(_) = cell {
+            errors.push((i, text.clone()));
+        }
+        record.push_field(text.as_bytes());
+    }
+    // Cells right of the last used one in this row are not stored: pad to
+    // the header's width, as a CSV row with empty trailing fields has them.
+    for _ in record.len()..width {
+        record.push_field(b"");
     }
 }
 
@@ -160,49 +326,6 @@ fn check_file(path: &Path, label: &str) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-/// Opens the workbook as `format` (by the extension, case-insensitive:
-/// calamine's own detection only knows lower-case extensions and would
-/// otherwise try every format and lose the real error) and reads the sheet.
-fn read_sheet(
-    path: &Path,
-    label: &str,
-    format: &str,
-    choice: Option<&str>,
-) -> Result<(String, Range<Data>)> {
-    let damaged = |e: String| {
-        KsaError::invalid(format!(
-            "{label}: not a readable .{format} workbook: {}",
-            one_line(&e)
-        ))
-    };
-    let mut book: Sheets<_> = match format {
-        "xls" => Sheets::Xls(
-            calamine::open_workbook(path)
-                .map_err(|e: calamine::XlsError| damaged(e.to_string()))?,
-        ),
-        "xlsb" => Sheets::Xlsb(
-            calamine::open_workbook(path)
-                .map_err(|e: calamine::XlsbError| damaged(e.to_string()))?,
-        ),
-        "ods" => Sheets::Ods(
-            calamine::open_workbook(path)
-                .map_err(|e: calamine::OdsError| damaged(e.to_string()))?,
-        ),
-        _ => Sheets::Xlsx(
-            calamine::open_workbook(path)
-                .map_err(|e: calamine::XlsxError| damaged(e.to_string()))?,
-        ),
-    };
-    let name = choose_sheet(book.sheets_metadata(), choice, label)?;
-    let range = book.worksheet_range(&name).map_err(|e| {
-        KsaError::invalid(format!(
-            "{label}[{name}]: cannot read the sheet: {}",
-            one_line(&e.to_string())
-        ))
-    })?;
-    Ok((name, range))
 }
 
 /// Picks the sheet `--sheet` names (evaluations of one file come from one
@@ -289,27 +412,12 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Runs `f`, turning a panic inside the workbook reader (a damaged file
-/// can trip one) into `None` without printing it: user input must never
-/// end in a panic message.
-fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    std::panic::set_hook(hook);
-    outcome.ok()
-}
-
 fn is_blank(cell: &Data) -> bool {
     match cell {
         Data::Empty => true,
         Data::String(s) => s.is_empty(),
         _ => false,
     }
-}
-
-fn is_empty_row(cells: &[Data]) -> bool {
-    cells.iter().all(is_blank)
 }
 
 /// Cells up to the last one that is not blank.

@@ -61,12 +61,6 @@ fn xlsx_err(e: XlsxError) -> io::Error {
     }
 }
 
-thread_local! {
-    /// Nesting depth of `guarded` calls on this thread: while above zero,
-    /// a panic is turned into an error and prints nothing.
-    static GUARDED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-}
-
 /// Runs a call into rust_xlsxwriter, turning its panics into I/O errors.
 ///
 /// In constant-memory mode it writes each finished row to a temporary file
@@ -75,26 +69,7 @@ thread_local! {
 /// line as for a CSV written to a full disk: the panic's own message is
 /// kept quiet and its I/O error (`Os { code: 28, … }`) becomes the error.
 fn guarded<T>(f: impl FnOnce() -> io::Result<T>) -> io::Result<T> {
-    static QUIET_HOOK: std::sync::Once = std::sync::Once::new();
-    QUIET_HOOK.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if GUARDED.with(|g| g.get()) == 0 {
-                default(info);
-            }
-        }));
-    });
-    GUARDED.with(|g| g.set(g.get() + 1));
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    GUARDED.with(|g| g.set(g.get() - 1));
-    result.unwrap_or_else(|payload| {
-        let text = payload
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| payload.downcast_ref::<&str>().copied())
-            .unwrap_or("");
-        Err(io_error_in_panic(text))
-    })
+    crate::error::catch_quietly(f).unwrap_or_else(|message| Err(io_error_in_panic(&message)))
 }
 
 /// The I/O error a rust_xlsxwriter panic message carries (`…: Os { code: 28,
