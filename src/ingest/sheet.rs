@@ -127,27 +127,15 @@ pub fn read(
             let mut cells = catch_quietly(|| book.worksheet_cells_reader(&name))
                 .map_err(|m| unreadable(&m))?
                 .map_err(|e| unreadable(&e))?;
-            rows.rows_hint = u64::from(cells.dimensions().end.0) + 1;
-            while let Some(cell) = catch_quietly(|| cells.next_cell())
-                .map_err(|m| unreadable(&m))?
-                .map_err(|e| unreadable(&e))?
-            {
-                let (row, col) = cell.get_position();
-                rows.cell(row, col, cell.get_value())?;
-            }
+            let last_row = cells.dimensions().end.0;
+            stream_cells(&mut rows, last_row, || cells.next_cell(), &unreadable)?;
         }
         Sheets::Xlsb(book) => {
             let mut cells = catch_quietly(|| book.worksheet_cells_reader(&name))
                 .map_err(|m| unreadable(&m))?
                 .map_err(|e| unreadable(&e))?;
-            rows.rows_hint = u64::from(cells.dimensions().end.0) + 1;
-            while let Some(cell) = catch_quietly(|| cells.next_cell())
-                .map_err(|m| unreadable(&m))?
-                .map_err(|e| unreadable(&e))?
-            {
-                let (row, col) = cell.get_position();
-                rows.cell(row, col, cell.get_value())?;
-            }
+            let last_row = cells.dimensions().end.0;
+            stream_cells(&mut rows, last_row, || cells.next_cell(), &unreadable)?;
         }
         book => {
             let range = catch_quietly(|| book.worksheet_range(&name))
@@ -162,6 +150,25 @@ pub fn read(
         }
     }
     rows.finish()
+}
+
+/// Feeds the cells of one of calamine's cell readers (`next_cell`) to
+/// `rows`; `last_row` is the sheet's own idea of its extent, for progress.
+fn stream_cells<'a, E: std::fmt::Display>(
+    rows: &mut RowAssembler,
+    last_row: u32,
+    mut next_cell: impl FnMut() -> std::result::Result<Option<calamine::Cell<DataRef<'a>>>, E>,
+    unreadable: &dyn Fn(&dyn std::fmt::Display) -> KsaError,
+) -> Result<()> {
+    rows.rows_hint = u64::from(last_row) + 1;
+    while let Some(cell) = catch_quietly(&mut next_cell)
+        .map_err(|m| unreadable(&m))?
+        .map_err(|e| unreadable(&e))?
+    {
+        let (row, col) = cell.get_position();
+        rows.cell(row, col, cell.get_value())?;
+    }
+    Ok(())
 }
 
 /// Turns cells, which come row by row, into whole rows for `SheetEvent`s:

@@ -72,6 +72,20 @@ pub fn run_ok(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 stdout")
 }
 
+/// `ksa sample` of the bundled bank model into `dir/out`: `people` staff,
+/// plus `extra` flags (`--periods`, `--seed`, …). Returns the path of the
+/// evaluations file.
+pub fn sample_into(dir: &Path, out: &str, people: usize, extra: &[&str]) -> PathBuf {
+    let model = repo_arg("models/bank-rm.toml");
+    let people = people.to_string();
+    let mut args = vec![
+        "sample", "--model", &model, "--people", &people, "--out", out,
+    ];
+    args.extend_from_slice(extra);
+    run_ok(dir, &args);
+    dir.join(out).join("evaluations.csv")
+}
+
 // ---- helpers for the model, score, ingest and property tests
 
 /// What one run of `ksa` gave.

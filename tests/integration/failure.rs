@@ -2,7 +2,7 @@
 //! written, a full disk, a closed pipe and an interrupted run each end with
 //! a message and exit status, and leave no partial file behind.
 
-use crate::common::{repo_arg, run, workdir, write};
+use crate::common::{repo_arg, run, sample_into, workdir, write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -172,23 +172,7 @@ fn a_closed_pipe_ends_quietly_with_status_0() {
 fn interrupt_reports(sig: i32, status: i32, name: &str) {
     let dir = workdir();
     let d = dir.path();
-    let sample = run(
-        d,
-        &[
-            "sample",
-            "--model",
-            &repo_arg("models/bank-rm.toml"),
-            "--people",
-            "400",
-            "--periods",
-            "1",
-            "--seed",
-            "1",
-            "--out",
-            "data",
-        ],
-    );
-    assert_eq!(sample.code, Some(0), "{}", sample.stderr);
+    sample_into(d, "data", 400, &["--periods", "1", "--seed", "1"]);
     let child = Command::new(ksa_bin())
         .current_dir(d)
         .args([
@@ -443,29 +427,12 @@ impl Drop for SmallDisk {
 fn a_small_tmpfs_as_out_fills_up_and_leaves_the_old_file() {
     let dir = workdir();
     let d = dir.path();
-    let sample = run(
-        d,
-        &[
-            "sample",
-            "--model",
-            &repo_arg("models/bank-rm.toml"),
-            "--people",
-            "300",
-            "--periods",
-            "1",
-            "--seed",
-            "3",
-            "--out",
-            "data",
-        ],
-    );
-    assert_eq!(sample.code, Some(0), "{}", sample.stderr);
+    let evals = sample_into(d, "data", 300, &["--periods", "1", "--seed", "3"]);
     let Some(disk) = SmallDisk::mount(&d.join("disk"), "96k") else {
         eprintln!("note: cannot mount a tmpfs here; the RLIMIT_FSIZE test covers a full disk");
         return;
     };
     write(&disk.0, "scores.csv", "the previous run's output\n");
-    let evals = d.join("data/evaluations.csv");
     for args in [
         &["score", "--out", "disk/scores.csv"][..],
         &["score", "--out", "disk/scores.xlsx"][..],

@@ -66,23 +66,12 @@ fn originals(files: &[&Path]) -> Originals {
 
 /// `ksa sample` data: (evaluations, candidates).
 fn sample(dir: &Path, people: &str) -> (PathBuf, PathBuf) {
-    run_ok(
+    let people: usize = people.parse().unwrap();
+    sample_into(
         dir,
-        &[
-            "sample",
-            "--model",
-            &repo_arg("models/bank-rm.toml"),
-            "--people",
-            people,
-            "--periods",
-            "2",
-            "--seed",
-            "11",
-            "--candidates",
-            "6",
-            "--out",
-            "data",
-        ],
+        "data",
+        people,
+        &["--periods", "2", "--seed", "11", "--candidates", "6"],
     );
     (
         dir.join("data/evaluations.csv"),

@@ -664,20 +664,7 @@ fn lang_chooses_the_labels_and_defaults_to_the_model() {
 #[test]
 fn large_teams_get_a_units_heatmap() {
     let dir = workdir();
-    run_ok(
-        dir.path(),
-        &[
-            "sample",
-            "--model",
-            repo("models/bank-rm.toml").to_str().unwrap(),
-            "--people",
-            "70",
-            "--periods",
-            "1",
-            "--out",
-            "data",
-        ],
-    );
+    sample_into(dir.path(), "data", 70, &["--periods", "1"]);
     let files = report(
         dir.path(),
         &[

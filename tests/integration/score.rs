@@ -1069,18 +1069,7 @@ fn score_into_a_closed_pipe(format: &str) -> (Option<i32>, String) {
     use std::io::{BufRead, BufReader, Read};
     use std::process::{Command, Stdio};
     let dir = workdir();
-    run_ok(
-        dir.path(),
-        &[
-            "sample",
-            "--model",
-            &repo_arg("models/bank-rm.toml"),
-            "--people",
-            "300",
-            "--out",
-            ".",
-        ],
-    );
+    sample_into(dir.path(), ".", 300, &[]);
     let mut child = Command::new(env!("CARGO_BIN_EXE_ksa"))
         .current_dir(dir.path())
         .args([

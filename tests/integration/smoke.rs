@@ -37,23 +37,13 @@ fn bundled_models_check_clean() {
 #[test]
 fn sample_data_of_any_size_reads_without_an_invalid_row() {
     let dir = workdir();
-    for people in ["1", "2", "3", "5", "8", "12", "13"] {
+    for people in [1, 2, 3, 5, 8, 12, 13] {
         let out = format!("s{people}");
-        run_ok(
+        sample_into(
             dir.path(),
-            &[
-                "sample",
-                "--model",
-                &repo_arg("models/bank-rm.toml"),
-                "--people",
-                people,
-                "--periods",
-                "2",
-                "--seed",
-                "11",
-                "--out",
-                &out,
-            ],
+            &out,
+            people,
+            &["--periods", "2", "--seed", "11"],
         );
         let scored = run(
             dir.path(),
