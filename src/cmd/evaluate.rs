@@ -9,7 +9,7 @@ use crate::output::xlsx::{Heatmap, XlsxWorkbook};
 use crate::output::{self, dest, tables, Format};
 use crate::report::{audit, Audit};
 use crate::score::Weights;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal, Seek, Write};
 use std::path::{Path, PathBuf};
 
 /// Reads and checks the model, printing its warnings unless quiet. Every
@@ -216,12 +216,17 @@ fn write_workbook(
     }
     let about = Audit::new(&model.id, &model.version, files)?;
     let mut file = dest::AtomicFile::create(path)?;
+    // Row buffers go beside the output (a big table does not fill a
+    // memory-backed /tmp), or to the system's temporary folder when the
+    // output is a device or pipe.
     let folder = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
+        _ if file.is_stream() => None,
+        Some(d) if !d.as_os_str().is_empty() => Some(d),
+        _ => Some(Path::new(".")),
     };
     let io_error = |e| KsaError::io(path, e);
-    let workbook = XlsxWorkbook::new(Some(folder)).map_err(io_error)?;
+    let file_is_stream = file.is_stream();
+    let workbook = XlsxWorkbook::new(folder).map_err(io_error)?;
     let written = (|| -> io::Result<()> {
         workbook.about(&about)?;
         let mut sheets = workbook.table(table.sheet, table.columns)?;
@@ -235,7 +240,16 @@ fn write_workbook(
             h.close()?;
         }
         let mut w = file.writer();
-        workbook.save(&mut w)?;
+        if file_is_stream {
+            // A workbook is assembled with seeks: build it in an anonymous
+            // temporary file, then stream that.
+            let mut whole = tempfile::tempfile()?;
+            workbook.save(&mut whole)?;
+            whole.rewind()?;
+            io::copy(&mut whole, &mut w)?;
+        } else {
+            workbook.save(&mut w)?;
+        }
         w.flush()
     })();
     written.map_err(io_error)?;

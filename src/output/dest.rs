@@ -104,13 +104,21 @@ pub fn check_not_input(out: &Path, inputs: &[PathBuf]) -> Result<()> {
 /// (as root, `--out /dev/null` once turned the machine's `/dev/null` into an
 /// ordinary file that every later program wrote into and read back), and a
 /// stream has no "whole or not at all" to keep anyway.
+///
+/// A target that is a symbolic link is followed: the file it points to is
+/// replaced and the link stays (a rename onto the link itself would replace
+/// the link — `/dev/stdout` among them — with a plain file).
 pub struct AtomicFile {
     target: PathBuf,
     sink: Sink,
 }
 
 enum Sink {
-    Temp(tempfile::NamedTempFile),
+    /// A temporary file, renamed onto `dest` (the target, links resolved).
+    Temp {
+        tmp: tempfile::NamedTempFile,
+        dest: PathBuf,
+    },
     Direct(std::fs::File),
 }
 
@@ -126,7 +134,13 @@ impl AtomicFile {
                 sink: Sink::Direct(file),
             });
         }
-        let dir = match target.parent() {
+        let dest = match std::fs::symlink_metadata(target) {
+            Ok(m) if m.file_type().is_symlink() => {
+                std::fs::canonicalize(target).map_err(|e| KsaError::io(target, e))?
+            }
+            _ => target.to_path_buf(),
+        };
+        let dir = match dest.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
@@ -139,25 +153,31 @@ impl AtomicFile {
         let tmp = new_temp_file(&dir, ".ksa-").map_err(|e| KsaError::io(target, e))?;
         Ok(AtomicFile {
             target: target.to_path_buf(),
-            sink: Sink::Temp(tmp),
+            sink: Sink::Temp { tmp, dest },
         })
     }
 
     pub fn writer(&mut self) -> BufWriter<&mut std::fs::File> {
         let file = match &mut self.sink {
-            Sink::Temp(tmp) => tmp.as_file_mut(),
+            Sink::Temp { tmp, .. } => tmp.as_file_mut(),
             Sink::Direct(file) => file,
         };
         BufWriter::with_capacity(1 << 16, file)
+    }
+
+    /// Whether the target is a device or pipe, written as a stream: it
+    /// cannot seek, and has no folder for temporary files.
+    pub fn is_stream(&self) -> bool {
+        matches!(self.sink, Sink::Direct(_))
     }
 
     pub fn commit(self) -> Result<()> {
         let target = self.target;
         match self.sink {
             Sink::Direct(_) => Ok(()),
-            Sink::Temp(tmp) => {
+            Sink::Temp { tmp, dest } => {
                 let tmp_path = tmp.path().to_path_buf();
-                let result = tmp.persist(&target);
+                let result = tmp.persist(&dest);
                 forget_temp(&tmp_path);
                 result.map_err(|e| KsaError::io(&target, e.error))?;
                 Ok(())
@@ -171,14 +191,14 @@ impl AtomicFile {
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match &mut self.sink {
-            Sink::Temp(tmp) => tmp.write(buf),
+            Sink::Temp { tmp, .. } => tmp.write(buf),
             Sink::Direct(file) => file.write(buf),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.sink {
-            Sink::Temp(tmp) => tmp.flush(),
+            Sink::Temp { tmp, .. } => tmp.flush(),
             Sink::Direct(file) => file.flush(),
         }
     }
@@ -186,7 +206,7 @@ impl Write for AtomicFile {
 
 /// True when `path` names something that exists and is not a regular file
 /// or a folder (links followed): a device, a pipe or a socket.
-pub fn is_existing_non_regular(path: &Path) -> bool {
+fn is_existing_non_regular(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 

@@ -469,3 +469,75 @@ fn a_small_tmpfs_as_out_fills_up_and_leaves_the_old_file() {
         assert!(text.trim_end().ends_with("</html>"));
     }
 }
+
+/// `--out` naming a symbolic link writes the file it points to and keeps
+/// the link (a rename onto the link would replace it with a plain file);
+/// an Excel workbook, which is assembled with seeks, still reaches a pipe.
+#[cfg(unix)]
+#[test]
+fn a_linked_output_keeps_its_link_and_a_workbook_reaches_a_pipe() {
+    let dir = workdir();
+    let d = dir.path();
+    let model = repo_arg("models/bank-rm.toml");
+    let evals = repo_arg("data/evaluations.csv");
+    let expected = crate::common::run_ok(d, &["score", "--model", &model, "--evals", &evals]);
+    std::fs::create_dir(d.join("runs")).unwrap();
+    write(&d.join("runs"), "2026H1.csv", "old\n");
+    std::os::unix::fs::symlink("runs/2026H1.csv", d.join("latest.csv")).unwrap();
+    let o = run(
+        d,
+        &[
+            "score",
+            "--model",
+            &model,
+            "--evals",
+            &evals,
+            "--out",
+            "latest.csv",
+        ],
+    );
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert!(std::fs::symlink_metadata(d.join("latest.csv"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(d.join("runs/2026H1.csv")).unwrap(),
+        expected
+    );
+    assert!(leftovers(d).is_empty(), "{:?}", leftovers(d));
+
+    let fifo = d.join("book.pipe");
+    mkfifo(&fifo);
+    let path = fifo.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(std::fs::read(path).unwrap()));
+    let o = run(
+        d,
+        &[
+            "score",
+            "--model",
+            &model,
+            "--evals",
+            &evals,
+            "--format",
+            "xlsx",
+            "--out",
+            "book.pipe",
+        ],
+    );
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let bytes = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("ksa never wrote into the pipe");
+    // A whole workbook: a zip archive that ends with its central directory.
+    assert!(bytes.starts_with(b"PK\x03\x04"), "{} bytes", bytes.len());
+    assert!(
+        bytes.windows(4).any(|w| w == b"PK\x05\x06"),
+        "no end of central directory"
+    );
+    let book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    use calamine::Reader;
+    assert!(book.sheet_names().contains(&"scores".to_string()));
+}
