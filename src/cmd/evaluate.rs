@@ -41,57 +41,80 @@ pub fn read_data(
 }
 
 pub fn ingest_options(eval: &EvalArgs, keep_comments: bool) -> Result<IngestOptions> {
-    let delimiter = eval.delimiter.as_deref().map(parse_delimiter).transpose()?;
-    let encoding = eval
-        .encoding
-        .as_deref()
-        .map(ingest::encoding_for_label)
-        .transpose()?;
-    let rejects = eval.skip_invalid.then(|| {
-        eval.rejects.clone().unwrap_or_else(|| {
-            // Beside the output, else in the current folder.
-            match eval.out.as_ref().and_then(|o| o.parent()) {
+    let flags = ReadingFlags {
+        evals: &eval.evals,
+        sheet: eval.sheet.as_deref(),
+        delimiter: eval.delimiter.as_deref(),
+        encoding: eval.encoding.as_deref(),
+        skip_invalid: eval.skip_invalid,
+        rejects: eval.rejects.as_deref(),
+        strict: eval.strict,
+        pseudonymize: eval.pseudonymize.as_deref(),
+    };
+    let mut opts = flags.ingest_options(eval.out.as_deref(), &[&eval.model])?;
+    opts.keep_comments = keep_comments;
+    Ok(opts)
+}
+
+/// The flags that say how evaluation files are read, as every command that
+/// reads them has them (cli.md).
+pub struct ReadingFlags<'a> {
+    pub evals: &'a [PathBuf],
+    pub sheet: Option<&'a str>,
+    pub delimiter: Option<&'a str>,
+    pub encoding: Option<&'a str>,
+    pub skip_invalid: bool,
+    pub rejects: Option<&'a Path>,
+    pub strict: bool,
+    pub pseudonymize: Option<&'a str>,
+}
+
+impl ReadingFlags<'_> {
+    /// The flags checked and resolved: the rejects file defaults to
+    /// `rejects.csv` beside `out` (else in the current folder), and neither
+    /// `out` nor the rejects file may be an evaluation file, one of
+    /// `other_inputs` (the model) or each other.
+    pub fn ingest_options(
+        &self,
+        out: Option<&Path>,
+        other_inputs: &[&Path],
+    ) -> Result<IngestOptions> {
+        let delimiter = self.delimiter.map(parse_delimiter).transpose()?;
+        let encoding = self.encoding.map(ingest::encoding_for_label).transpose()?;
+        let rejects = self.skip_invalid.then(|| match self.rejects {
+            Some(r) => r.to_path_buf(),
+            None => match out.and_then(Path::parent) {
                 Some(d) if !d.as_os_str().is_empty() => d.join("rejects.csv"),
                 _ => PathBuf::from("rejects.csv"),
-            }
-        })
-    });
-    let mut outputs: Vec<&Path> = Vec::new();
-    if let Some(o) = &eval.out {
-        outputs.push(o);
-    }
-    if let Some(r) = &rejects {
-        outputs.push(r);
-    }
-    let mut inputs = eval.evals.clone();
-    inputs.push(eval.model.clone());
-    for o in outputs {
-        dest::check_not_input(o, &inputs)?;
-    }
-    if let (Some(o), Some(r)) = (&eval.out, &rejects) {
-        if o == r {
+            },
+        });
+        let mut inputs = self.evals.to_vec();
+        inputs.extend(other_inputs.iter().map(|p| p.to_path_buf()));
+        for o in out.into_iter().chain(rejects.as_deref()) {
+            dest::check_not_input(o, &inputs)?;
+        }
+        if out.is_some() && out == rejects.as_deref() {
             return Err(KsaError::invalid(
                 "--rejects and --out name the same file".to_string(),
             ));
         }
+        Ok(IngestOptions {
+            delimiter,
+            encoding,
+            skip_invalid: self.skip_invalid,
+            rejects,
+            strict: self.strict,
+            keep_comments: false,
+            keep_ratings: false,
+            sheet: self.sheet.map(str::to_string),
+            // Set by the caller, which knows about --quiet.
+            progress: false,
+            pseudonymize: self
+                .pseudonymize
+                .map(crate::privacy::PseudonymKey::from_flag)
+                .transpose()?,
+        })
     }
-    Ok(IngestOptions {
-        delimiter,
-        encoding,
-        skip_invalid: eval.skip_invalid,
-        rejects,
-        strict: eval.strict,
-        keep_comments,
-        keep_ratings: false,
-        sheet: eval.sheet.clone(),
-        // Set by the caller, which knows about --quiet.
-        progress: false,
-        pseudonymize: eval
-            .pseudonymize
-            .as_deref()
-            .map(crate::privacy::PseudonymKey::from_flag)
-            .transpose()?,
-    })
 }
 
 /// `--delimiter`: one ASCII character; `\t` or `tab` for a tab.

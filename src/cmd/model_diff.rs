@@ -2,6 +2,7 @@
 //! changed (model/diff.rs) and, given ratings, whose placement and fit
 //! change when they are re-scored under it (analysis/revision.rs).
 
+use super::evaluate::ReadingFlags;
 use crate::analysis::revision::{Comparison, NotScored, Reading};
 use crate::cli::{DiffFormat, ModelDiffArgs};
 use crate::error::{KsaError, Result};
@@ -12,7 +13,7 @@ use crate::output::{self, dest, text, Format, Value};
 use crate::score::round::format_rounded;
 use crate::score::Weights;
 use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// `ksa model diff --help`: the rules, since scripts depend on them.
 pub const HELP: &str = "\
@@ -151,55 +152,17 @@ fn find_weighting<'m>(m: &'m Model, w: &str, which: &str) -> Result<&'m Weightin
 
 /// The reading flags, as for every command that reads evaluations (cli.md).
 fn ingest_options(args: &ModelDiffArgs) -> Result<IngestOptions> {
-    let delimiter = match args.delimiter.as_deref() {
-        None => None,
-        Some("\\t" | "tab" | "TAB" | "\t") => Some(b'\t'),
-        Some(s) if s.len() == 1 && s.is_ascii() => Some(s.as_bytes()[0]),
-        Some(s) => {
-            return Err(KsaError::invalid(format!(
-                "--delimiter: \"{s}\" must be one ASCII character (or \\t for tab)"
-            )))
-        }
-    };
-    let encoding = args
-        .encoding
-        .as_deref()
-        .map(ingest::encoding_for_label)
-        .transpose()?;
-    let rejects = args.skip_invalid.then(|| {
-        args.rejects
-            .clone()
-            .unwrap_or_else(|| match args.out.as_ref().and_then(|o| o.parent()) {
-                Some(d) if !d.as_os_str().is_empty() => d.join("rejects.csv"),
-                _ => PathBuf::from("rejects.csv"),
-            })
-    });
-    let mut inputs = args.evals.clone();
-    inputs.push(args.old.clone());
-    inputs.push(args.new.clone());
-    for o in args.out.iter().chain(rejects.iter()) {
-        dest::check_not_input(o, &inputs)?;
-    }
-    if let (Some(o), Some(r)) = (&args.out, &rejects) {
-        if o == r {
-            return Err(KsaError::invalid(
-                "--rejects and --out name the same file".to_string(),
-            ));
-        }
-    }
-    Ok(IngestOptions {
-        delimiter,
-        encoding,
+    ReadingFlags {
+        evals: &args.evals,
+        sheet: None,
+        delimiter: args.delimiter.as_deref(),
+        encoding: args.encoding.as_deref(),
         skip_invalid: args.skip_invalid,
-        rejects,
+        rejects: args.rejects.as_deref(),
         strict: args.strict,
-        pseudonymize: args
-            .pseudonymize
-            .as_deref()
-            .map(crate::privacy::PseudonymKey::from_flag)
-            .transpose()?,
-        ..Default::default()
-    })
+        pseudonymize: args.pseudonymize.as_deref(),
+    }
+    .ingest_options(args.out.as_deref(), &[&args.old, &args.new])
 }
 
 /// `--format`, else from the `--out` extension, else a table on a terminal

@@ -197,9 +197,6 @@ impl<'l, 'f> RowAssembler<'l, 'f> {
     }
 
     fn cell(&mut self, row: u32, col: u32, value: &DataRef) -> Result<()> {
-        if matches!(value, DataRef::Empty) {
-            return Ok(());
-        }
         self.cell_data(row, col, Data::from(value.clone()))
     }
 
@@ -209,11 +206,10 @@ impl<'l, 'f> RowAssembler<'l, 'f> {
         }
         if col >= MAX_SHEET_COLUMNS {
             return Err(KsaError::invalid(format!(
-                "{}:{}: a cell in column {} is beyond the {} columns ksa reads (the column limit, as in Excel)",
+                "{}:{}: a cell in column {} is beyond the 16,384 columns ksa reads (the column limit, as in Excel)",
                 self.label,
                 u64::from(row) + 1,
                 u64::from(col) + 1,
-                "16,384"
             )));
         }
         match self.row {
