@@ -9,9 +9,10 @@ use std::path::PathBuf;
     name = "ksa",
     version,
     about = "Assess relationship managers against a KSA competency model",
-    long_about = "ksa reads a competency model (TOML) and 360-degree rating exports (CSV, any \
-                  encoding Excel writes) and turns them into scores, gaps, placement, candidate \
-                  rankings and training plans.\n\nStart with `ksa demo`."
+    long_about = "ksa reads a competency model (TOML) and 360-degree rating exports (CSV in any \
+                  encoding Excel writes, or .xlsx/.xls/.ods workbooks) and turns them into \
+                  scores, gaps, placement, candidate rankings and training plans, as CSV, JSON, \
+                  Excel workbooks or HTML reports.\n\nStart with `ksa demo`."
 )]
 pub struct Cli {
     /// Suppress warnings and progress (errors and the run summary still print).
@@ -385,6 +386,10 @@ pub struct ModelDiffArgs {
     /// Evaluation files to re-score under both revisions: who changes placement or fit.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub evals: Vec<PathBuf>,
+    /// The sheet of each workbook to read: its name, or its number in tab
+    /// order from 1 [default: the first sheet].
+    #[arg(long, value_name = "NAME|N", requires = "evals")]
+    pub sheet: Option<String>,
     /// Category weights of this weighting, in each revision (both must define it).
     #[arg(long, requires = "evals")]
     pub weighting: Option<String>,

@@ -154,7 +154,7 @@ fn find_weighting<'m>(m: &'m Model, w: &str, which: &str) -> Result<&'m Weightin
 fn ingest_options(args: &ModelDiffArgs) -> Result<IngestOptions> {
     ReadingFlags {
         evals: &args.evals,
-        sheet: None,
+        sheet: args.sheet.as_deref(),
         delimiter: args.delimiter.as_deref(),
         encoding: args.encoding.as_deref(),
         skip_invalid: args.skip_invalid,

@@ -545,12 +545,10 @@ fn damaged_workbooks_are_one_line_errors() {
     assert_eq!(out.stderr, "error: missing.xlsx: file not found\n");
 }
 
-#[test]
-fn a_large_input_prints_no_progress_when_stderr_is_not_a_terminal() {
-    // Over the 8 MiB from which progress bars are shown on a terminal; long
-    // comments make it big with few rows.
-    let dir = workdir();
-    let d = dir.path();
+/// Writes an evaluation file over the 8 MiB from which progress bars are
+/// shown on a terminal (long comments make it big with few rows); returns
+/// its row count.
+fn write_large_input(d: &Path) -> usize {
     let comment = "客户走访积极,需求挖掘到位".repeat(16);
     let mut big = String::from("person_id,period,rater,rater_id,competency,score,comment\n");
     let mut n = 0;
@@ -562,10 +560,66 @@ fn a_large_input_prints_no_progress_when_stderr_is_not_a_terminal() {
         n += 1;
     }
     write(d, "big.csv", &big);
+    n
+}
+
+#[test]
+fn a_large_input_prints_no_progress_when_stderr_is_not_a_terminal() {
+    let dir = workdir();
+    let d = dir.path();
+    let n = write_large_input(d);
     let out = score(d, &["big.csv"], &["--out", "out.csv"]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert_eq!(
         out.stderr,
         format!("summary: rows_read={n} used={n} blank=0 rejected=0 ratings={n}\n")
     );
+}
+
+/// Runs `ksa ARGS` in `dir` with a pseudo-terminal as stdin, stdout and
+/// stderr, through util-linux `script` (Debian's essential bsdutils), and
+/// returns everything the terminal received.
+fn run_on_a_terminal(dir: &Path, args: &[&str]) -> String {
+    let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+    let mut command = quote(env!("CARGO_BIN_EXE_ksa"));
+    for a in args {
+        command.push(' ');
+        command.push_str(&quote(a));
+    }
+    let out = std::process::Command::new("script")
+        .args(["-q", "-e", "-c", &command, "/dev/null"])
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("util-linux `script` runs (.ci/run installs it)");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn a_large_input_shows_a_progress_bar_on_a_terminal_unless_quiet() {
+    let dir = workdir();
+    let d = dir.path();
+    let n = write_large_input(d);
+    let m = model();
+    let args = ["score", "--model", m.as_str(), "--evals", "big.csv"];
+    let summary = format!("summary: rows_read={n} used={n} blank=0 rejected=0 ratings={n}");
+
+    let shown = run_on_a_terminal(d, &[&args[..], &["--out", "tty.csv"]].concat());
+    assert!(
+        shown.contains("big.csv [") && shown.contains("MiB"),
+        "a bar naming the file and the bytes read: {shown:?}"
+    );
+    // The bar clears itself: the summary is the last thing printed.
+    assert!(shown.trim_end().ends_with(&summary), "{shown:?}");
+
+    let quiet = run_on_a_terminal(d, &[&args[..], &["--quiet", "--out", "quiet.csv"]].concat());
+    assert_eq!(quiet.trim_end(), summary, "--quiet: no bar");
+
+    // What is written does not depend on the terminal.
+    let piped = score(d, &["big.csv"], &["--out", "piped.csv"]);
+    assert_eq!(piped.code, Some(0), "{}", piped.stderr);
+    let read = |f: &str| std::fs::read(d.join(f)).unwrap();
+    assert_eq!(read("tty.csv"), read("piped.csv"));
+    assert_eq!(read("quiet.csv"), read("piped.csv"));
 }

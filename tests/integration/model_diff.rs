@@ -178,6 +178,55 @@ fn rescoring_lists_exactly_the_people_affected() {
 }
 
 #[test]
+fn rescoring_reads_the_chosen_sheet_of_a_workbook() {
+    // The fixture's ratings on the second sheet of a workbook, behind a notes
+    // sheet: `--sheet` by name gives what the CSV gives.
+    let dir = workdir();
+    let new = new_revision(dir.path());
+    let old = repo_arg("models/bank-rm.toml");
+    let csv = fixture("model_diff/evals.csv");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet()
+        .set_name("说明")
+        .unwrap()
+        .write(0, 0, "评分见下一页")
+        .unwrap();
+    let ratings = book.add_worksheet().set_name("评分").unwrap();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    for (r, record) in csv_records(&text).iter().enumerate() {
+        for (c, cell) in record.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                Ok(n) if r > 0 => ratings.write(r, c, n).unwrap(),
+                _ => ratings.write(r, c, cell.as_str()).unwrap(),
+            };
+        }
+    }
+    let xlsx = dir.path().join("evals.xlsx");
+    book.save(&xlsx).unwrap();
+
+    let diff = |evals: &Path, extra: &[&str]| {
+        let mut args = vec!["model", "diff", &old, s(&new), "--evals", s(evals)];
+        args.extend(extra);
+        args.extend(["--format", "csv"]);
+        run(dir.path(), &args)
+    };
+    let from_csv = diff(&csv, &[]);
+    assert_eq!(from_csv.code, Some(0), "{}", from_csv.stderr);
+    let from_sheet = diff(&xlsx, &["--sheet", "评分"]);
+    assert_eq!(from_sheet.code, Some(0), "{}", from_sheet.stderr);
+    assert_same_text(&from_csv.stdout, &from_sheet.stdout, "--sheet 评分");
+    // The first sheet holds no header: that is the file's error, by sheet.
+    let first = diff(&xlsx, &[]);
+    assert_eq!(first.code, Some(2), "{}", first.stderr);
+    assert!(
+        first.stderr.contains("evals.xlsx[说明]"),
+        "{}",
+        first.stderr
+    );
+}
+
+#[test]
 fn the_same_model_rewritten_has_no_differences() {
     let dir = workdir();
     // Comments and blank lines gone, defaults written out: the TOML text
