@@ -6,11 +6,13 @@
 //! a pure function of the resulting `Dataset`.
 
 mod columns;
+mod date_format;
 mod decode;
 mod progress;
 mod rejects;
 mod rows;
 mod sheet;
+mod xlsx_formats;
 
 pub use columns::{Column, Layout};
 pub use decode::{

@@ -12,7 +12,11 @@
 //!   shortest round-trip form, integral ones without a fraction: 3 → `3`,
 //!   3.5 → `3.5` (exactly what a CSV file would say);
 //! - text as written; booleans `TRUE`/`FALSE`;
-//! - dates as ISO 8601 whatever their display format: `2026-06-30`, with
+//! - dates and times of `.xlsx`/`.xlsm` sheets as the sheet displays them,
+//!   by their number format (`date_format`): a period cell showing
+//!   `2026年6月` reads `2026年6月`, as Excel's own CSV export of the sheet
+//!   writes it. Where the format cannot be known (`.xls`, `.xlsb`, `.ods`:
+//!   calamine does not say it) dates read as ISO 8601: `2026-06-30`, with
 //!   ` HH:MM:SS` when the cell also holds a time of day, a time alone as
 //!   `HH:MM:SS`, a duration as `H:MM:SS`;
 //! - error values (`#N/A`, `#DIV/0!`, …) as written, and listed separately:
@@ -25,6 +29,8 @@
 //! `.ods` have no cell reader in calamine: their sheets are read whole
 //! (`.xls` is at most 65,536 × 256 cells).
 
+use super::date_format::DateFormat;
+use super::xlsx_formats::CellFormats;
 use crate::error::{catch_quietly, KsaError, Result};
 use calamine::{Data, DataRef, Reader, SheetType, SheetVisible, Sheets};
 use csv::ByteRecord;
@@ -124,18 +130,20 @@ pub fn read(
     let mut rows = RowAssembler::new(&label, on);
     match &mut book {
         Sheets::Xlsx(book) => {
+            let mut dates = DatesAsShown::new(path, &name, book.has_1904_epoch());
             let mut cells = catch_quietly(|| book.worksheet_cells_reader(&name))
                 .map_err(|m| unreadable(&m))?
                 .map_err(|e| unreadable(&e))?;
             let last_row = cells.dimensions().end.0;
-            stream_cells(&mut rows, last_row, || cells.next_cell(), &unreadable)?;
+            let next = || cells.next_cell();
+            stream_cells(&mut rows, last_row, next, Some(&mut dates), &unreadable)?;
         }
         Sheets::Xlsb(book) => {
             let mut cells = catch_quietly(|| book.worksheet_cells_reader(&name))
                 .map_err(|m| unreadable(&m))?
                 .map_err(|e| unreadable(&e))?;
             let last_row = cells.dimensions().end.0;
-            stream_cells(&mut rows, last_row, || cells.next_cell(), &unreadable)?;
+            stream_cells(&mut rows, last_row, || cells.next_cell(), None, &unreadable)?;
         }
         book => {
             let range = catch_quietly(|| book.worksheet_range(&name))
@@ -153,11 +161,13 @@ pub fn read(
 }
 
 /// Feeds the cells of one of calamine's cell readers (`next_cell`) to
-/// `rows`; `last_row` is the sheet's own idea of its extent, for progress.
+/// `rows`, date cells as `dates` shows them where it can; `last_row` is the
+/// sheet's own idea of its extent, for progress.
 fn stream_cells<'a, E: std::fmt::Display>(
     rows: &mut RowAssembler,
     last_row: u32,
     mut next_cell: impl FnMut() -> std::result::Result<Option<calamine::Cell<DataRef<'a>>>, E>,
+    mut dates: Option<&mut DatesAsShown>,
     unreadable: &dyn Fn(&dyn std::fmt::Display) -> KsaError,
 ) -> Result<()> {
     rows.rows_hint = u64::from(last_row) + 1;
@@ -166,9 +176,58 @@ fn stream_cells<'a, E: std::fmt::Display>(
         .map_err(|e| unreadable(&e))?
     {
         let (row, col) = cell.get_position();
-        rows.cell(row, col, cell.get_value())?;
+        let value = cell.get_value();
+        let shown = match (value, dates.as_deref_mut()) {
+            (DataRef::DateTime(d), Some(dates)) => dates.shown(row, col, d),
+            _ => None,
+        };
+        match shown {
+            Some(text) => rows.cell_data(row, col, Data::String(text))?,
+            None => rows.cell(row, col, value)?,
+        }
     }
     Ok(())
+}
+
+/// Date cells of an `.xlsx` sheet as the sheet displays them, by their
+/// number format (`date_format`); the formats are looked up only once a
+/// date cell is met.
+struct DatesAsShown<'p> {
+    path: &'p Path,
+    sheet: String,
+    is_1904: bool,
+    /// `None` until the first date; `Some(None)` if the formats could not
+    /// be read (dates then read as ISO 8601).
+    formats: Option<Option<CellFormats>>,
+    /// The formats met so far, by cell style, parsed once each.
+    parsed: rustc_hash::FxHashMap<usize, DateFormat>,
+}
+
+impl<'p> DatesAsShown<'p> {
+    fn new(path: &'p Path, sheet: &str, is_1904: bool) -> Self {
+        DatesAsShown {
+            path,
+            sheet: sheet.to_string(),
+            is_1904,
+            formats: None,
+            parsed: Default::default(),
+        }
+    }
+
+    fn shown(&mut self, row: u32, col: u32, date: &calamine::ExcelDateTime) -> Option<String> {
+        let formats = self
+            .formats
+            .get_or_insert_with(|| CellFormats::open(self.path, &self.sheet))
+            .as_mut()?;
+        let style = formats.style_at(row, col)?;
+        // Only listed styles are kept, so the cache is as small as the
+        // styles part, whatever the sheet's cells claim.
+        let code = formats.code(style)?;
+        self.parsed
+            .entry(style)
+            .or_insert_with(|| DateFormat::parse(code))
+            .render(date.as_f64(), self.is_1904)
+    }
 }
 
 /// Turns cells, which come row by row, into whole rows for `SheetEvent`s:

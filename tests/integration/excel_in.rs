@@ -200,8 +200,10 @@ RM102,李强,2026H1,supervisor,2,2.25,3,3
 
 #[test]
 fn dates_and_numbers_read_as_the_sheet_shows_them() {
-    // Period cells that are dates read as ISO dates; person ids stored as
-    // numbers read without a fraction.
+    // Period cells that are dates read as the sheet displays them, by their
+    // number format (Excel's short date as on a Chinese system), as Excel's
+    // own CSV export of the sheet writes them; person ids stored as numbers
+    // read without a fraction.
     let dir = workdir();
     let d = dir.path();
     write(
@@ -210,14 +212,21 @@ fn dates_and_numbers_read_as_the_sheet_shows_them() {
         "\
 person_id,period,competency,score
 10001,2026-06-30,K.product,3
-10001,2026-06-30,K.policy,3.5
-10002,2026-06-30 12:30:00,K.product,4
+10001,2026/6/30,K.policy,3.5
+10002,2026/6/30 12:30,K.product,4
+10003,2026年6月,K.product,2
+10003,2026年6月,K.policy,5
+10004,2026-06,K.product,3
+10004,2026-06,K.policy,4
 ",
     );
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let iso = Format::new().set_num_format("yyyy-mm-dd");
+    let short_date = Format::new().set_num_format_index(14);
     let date_time = Format::new().set_num_format("yyyy/m/d h:mm");
+    let year_month = Format::new().set_num_format("yyyy\"年\"m\"月\"");
+    let month = Format::new().set_num_format("yyyy-mm");
     for (col, h) in ["person_id", "period", "competency", "score"]
         .iter()
         .enumerate()
@@ -225,14 +234,18 @@ person_id,period,competency,score
         sheet.write_string(0, col as u16, *h).unwrap();
     }
     let day = ExcelDateTime::from_ymd(2026, 6, 30).unwrap();
+    let first = ExcelDateTime::from_ymd(2026, 6, 1).unwrap();
     let noon = ExcelDateTime::from_ymd(2026, 6, 30)
         .unwrap()
         .and_hms(12, 30, 0)
         .unwrap();
     for (row, (id, when, fmt, comp, s)) in [
-        (10001.0, &day, &date, "K.product", 3.0),
-        (10001.0, &day, &date, "K.policy", 3.5),
+        (10001.0, &day, &iso, "K.product", 3.0),
+        (10001.0, &day, &short_date, "K.policy", 3.5),
         (10002.0, &noon, &date_time, "K.product", 4.0),
+        (10003.0, &day, &year_month, "K.product", 2.0),
+        (10003.0, &first, &year_month, "K.policy", 5.0),
+        (10004.0, &first, &month, "K.product", 3.0),
     ]
     .into_iter()
     .enumerate()
@@ -243,12 +256,37 @@ person_id,period,competency,score
         sheet.write_string(r, 2, comp).unwrap();
         sheet.write_number(r, 3, s).unwrap();
     }
+    // A month typed as text joins the month shown by a date cell.
+    sheet.write_number(7, 0, 10004.0).unwrap();
+    sheet.write_string(7, 1, "2026-06").unwrap();
+    sheet.write_string(7, 2, "K.policy").unwrap();
+    sheet.write_number(7, 3, 4.0).unwrap();
     book.save(d.join("dates.xlsx")).unwrap();
 
     let expected = score(d, &["expected.csv"], &[]);
     assert_eq!(expected.code, Some(0), "{}", expected.stderr);
     assert!(expected.stdout.contains("10001,2026-06-30,"));
+    assert!(expected.stdout.contains("10003,2026年6月,"));
     assert_same_run(&expected, &score(d, &["dates.xlsx"], &[]), "dates.xlsx");
+}
+
+#[test]
+fn dates_whose_format_cannot_be_known_read_as_iso() {
+    // An .ods (and .xls) date cell: calamine does not hand on its display
+    // format, so it reads as ISO 8601 whatever the sheet shows.
+    let dir = workdir();
+    let d = dir.path();
+    write(
+        d,
+        "expected.csv",
+        "person_id,period,competency,score\nRM001,2026-06-30,K.product,3\n",
+    );
+    let expected = score(d, &["expected.csv"], &[]);
+    assert_eq!(expected.code, Some(0), "{}", expected.stderr);
+    for name in ["dates.ods", "dates.xls"] {
+        copy_fixture(d, name);
+        assert_same_run(&expected, &score(d, &[name], &[]), name);
+    }
 }
 
 /// Ratings with a bad score on line 7 (the header is line 1).
