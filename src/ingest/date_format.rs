@@ -144,19 +144,13 @@ fn tokens(code: &str) -> Vec<Token> {
                 }));
                 i += n;
             }
-            'm' | 'M' => {
+            'm' | 'M' | 'd' | 'D' | 'h' | 'H' => {
                 let n = run(i, c);
-                out.push(Token::Month(n));
-                i += n;
-            }
-            'd' | 'D' => {
-                let n = run(i, c);
-                out.push(Token::Day(n));
-                i += n;
-            }
-            'h' | 'H' => {
-                let n = run(i, c);
-                out.push(Token::Hour(n));
+                out.push(match c.to_ascii_lowercase() {
+                    'm' => Token::Month(n),
+                    'd' => Token::Day(n),
+                    _ => Token::Hour(n),
+                });
                 i += n;
             }
             's' | 'S' => {
