@@ -276,7 +276,7 @@ impl XlsxWorkbook {
 
     /// Opens the gap heatmap: one row per person and period (`person_id`,
     /// `period`, `target_grade`), one column per competency in tree order
-    /// (the order of `ksa score`'s rows), each cell `s_c − req(c, G)` at the
+    /// (the order of `ksa score`'s rows), headed `ID NAME`, each cell `s_c − req(c, G)` at the
     /// target grade G, on a red–white–green colour scale.
     pub fn heatmap(&self, model: &Model) -> io::Result<Heatmap> {
         guarded(|| self.open_heatmap(model))
@@ -290,7 +290,11 @@ impl XlsxWorkbook {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        columns.extend(order.iter().map(|&c| model.competencies[c].id.clone()));
+        // The id, as in the score rows, then the name a manager reads.
+        columns.extend(order.iter().map(|&c| {
+            let competency = &model.competencies[c];
+            format!("{} {}", competency.id, competency.name)
+        }));
         let table = TableSheets::open(
             &self.book,
             HEATMAP_SHEET,

@@ -148,7 +148,11 @@ fn assert_heatmap(
     for row in &rows[1..] {
         let (p, q) = (row[0].to_string(), row[1].to_string());
         assert!(same_value(&target(&p, &q), &row[2]), "{p} {q} target");
-        for (c, comp) in header.iter().enumerate().skip(3) {
+        for (c, heading) in header.iter().enumerate().skip(3) {
+            // `ID NAME`: the id, then the name the model gives it.
+            let (comp, name) = heading.split_once(' ').expect("an id and a name");
+            assert!(!name.is_empty(), "{heading}");
+            let comp = comp.to_string();
             let expected = &gaps[&(p.clone(), q.clone(), comp.clone())];
             assert!(
                 same_value(expected, &row[c]),
