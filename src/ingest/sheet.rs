@@ -215,11 +215,18 @@ impl<'p> DatesAsShown<'p> {
     }
 
     fn shown(&mut self, row: u32, col: u32, date: &calamine::ExcelDateTime) -> Option<String> {
+        // The zip and XML libraries read the package a second time; should
+        // they panic on a damaged part, dates read as ISO from then on.
+        let (path, sheet) = (self.path, &self.sheet);
         let formats = self
             .formats
-            .get_or_insert_with(|| CellFormats::open(self.path, &self.sheet))
+            .get_or_insert_with(|| catch_quietly(|| CellFormats::open(path, sheet)).ok()?)
             .as_mut()?;
-        let style = formats.style_at(row, col)?;
+        let Ok(style) = catch_quietly(|| formats.style_at(row, col)) else {
+            self.formats = Some(None);
+            return None;
+        };
+        let style = style?;
         // Only listed styles are kept, so the cache is as small as the
         // styles part, whatever the sheet's cells claim.
         let code = formats.code(style)?;
@@ -643,6 +650,20 @@ mod tests {
         assert_eq!(shown(Data::Error(CellErrorType::Div0)), "#DIV/0!");
         assert_eq!(shown(Data::String("张伟".into())), "张伟");
         assert_eq!(shown(Data::Empty), "");
+    }
+
+    #[test]
+    fn dates_read_as_iso_when_the_display_formats_cannot_be_read() {
+        // The second pass over a package that is not there (or not laid out
+        // as expected) gives up: `None`, so the caller shows ISO.
+        let date = ExcelDateTime::new(46_203.0, ExcelDateTimeType::DateTime, false);
+        let mut dates = DatesAsShown::new(Path::new("no such workbook.xlsx"), "Sheet1", false);
+        assert_eq!(dates.shown(1, 1, &date), None);
+        assert!(
+            matches!(dates.formats, Some(None)),
+            "tried once, then not again"
+        );
+        assert_eq!(dates.shown(2, 1, &date), None);
     }
 
     #[test]

@@ -270,6 +270,81 @@ person_id,period,competency,score
     assert_same_run(&expected, &score(d, &["dates.xlsx"], &[]), "dates.xlsx");
 }
 
+/// A workbook of two ratings whose periods are dates shown as `yyyy-mm`.
+fn month_workbook(path: &Path) {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let month = Format::new().set_num_format("yyyy-mm");
+    sheet
+        .write_row(0, 0, ["person_id", "period", "competency", "score"])
+        .unwrap();
+    let day = ExcelDateTime::from_ymd(2026, 6, 30).unwrap();
+    for (r, comp) in [(1, "K.product"), (2, "K.policy")] {
+        sheet.write_string(r, 0, "RM001").unwrap();
+        sheet
+            .write_datetime_with_format(r, 1, &day, &month)
+            .unwrap();
+        sheet.write_string(r, 2, comp).unwrap();
+        sheet.write_number(r, 3, 3.0).unwrap();
+    }
+    book.save(path).unwrap();
+}
+
+/// Copies the workbook `from` to `to`, every part stored uncompressed when
+/// `stored`, else deflated.
+fn repack(from: &Path, to: &Path, stored: bool) {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let method = if stored {
+        zip::CompressionMethod::Stored
+    } else {
+        zip::CompressionMethod::Deflated
+    };
+    let options = zip::write::SimpleFileOptions::default().compression_method(method);
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        out.start_file(name, options).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap();
+}
+
+#[test]
+fn dates_read_as_shown_from_deflated_and_stored_packages() {
+    let dir = workdir();
+    let d = dir.path();
+    let expected = |period: &str| {
+        let name = format!("expected-{period}.csv");
+        write(
+            d,
+            &name,
+            &format!(
+                "person_id,period,competency,score\n\
+                 RM001,{period},K.product,3\nRM001,{period},K.policy,3\n"
+            ),
+        );
+        score(d, &[&name], &[])
+    };
+    month_workbook(&d.join("month.xlsx"));
+    assert_same_run(
+        &expected("2026-06"),
+        &score(d, &["month.xlsx"], &[]),
+        "month.xlsx",
+    );
+
+    // Stored (not deflated) parts, as some tools write them.
+    repack(&d.join("month.xlsx"), &d.join("stored.xlsx"), true);
+    assert_same_run(
+        &expected("2026-06"),
+        &score(d, &["stored.xlsx"], &[]),
+        "stored",
+    );
+}
+
 #[test]
 fn dates_whose_format_cannot_be_known_read_as_iso() {
     // An .ods (and .xls) date cell: calamine does not hand on its display
