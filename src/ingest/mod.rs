@@ -12,6 +12,7 @@ mod progress;
 mod rejects;
 mod rows;
 mod sheet;
+mod xls_formats;
 mod xlsx_formats;
 
 pub use columns::{Column, Layout};

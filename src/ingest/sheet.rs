@@ -12,13 +12,14 @@
 //!   shortest round-trip form, integral ones without a fraction: 3 → `3`,
 //!   3.5 → `3.5` (exactly what a CSV file would say);
 //! - text as written; booleans `TRUE`/`FALSE`;
-//! - dates and times of `.xlsx`/`.xlsm` sheets as the sheet displays them,
-//!   by their number format (`date_format`): a period cell showing
-//!   `2026年6月` reads `2026年6月`, as Excel's own CSV export of the sheet
-//!   writes it. Where the format cannot be known (`.xls`, `.xlsb`, `.ods`:
-//!   calamine does not say it) dates read as ISO 8601: `2026-06-30`, with
-//!   ` HH:MM:SS` when the cell also holds a time of day, a time alone as
-//!   `HH:MM:SS`, a duration as `H:MM:SS`;
+//! - dates and times of `.xlsx`, `.xlsm` and `.xls` sheets as the sheet
+//!   displays them, by their number format (`date_format`; the formats are
+//!   read by `xlsx_formats` and `xls_formats`, as calamine does not hand
+//!   them on): a period cell showing `2026年6月` reads `2026年6月`, as
+//!   Excel's own CSV export of the sheet writes it. Where the format cannot
+//!   be known (`.xlsb`, `.ods`, or a package ksa cannot follow) dates read
+//!   as ISO 8601: `2026-06-30`, with ` HH:MM:SS` when the cell also holds a
+//!   time of day, a time alone as `HH:MM:SS`, a duration as `H:MM:SS`;
 //! - error values (`#N/A`, `#DIV/0!`, …) as written, and listed separately:
 //!   such a cell in a column ksa uses makes the row invalid.
 //!
@@ -30,6 +31,7 @@
 //! (`.xls` is at most 65,536 × 256 cells).
 
 use super::date_format::DateFormat;
+use super::xls_formats::XlsFormats;
 use super::xlsx_formats::CellFormats;
 use crate::error::{catch_quietly, KsaError, Result};
 use calamine::{Data, DataRef, Reader, SheetType, SheetVisible, Sheets};
@@ -149,11 +151,23 @@ pub fn read(
             let range = catch_quietly(|| book.worksheet_range(&name))
                 .map_err(|m| unreadable(&m))?
                 .map_err(|e| unreadable(&e))?;
+            // `.xls` dates as the sheet shows them; `.ods` ones stay ISO.
+            let xls_dates = match book {
+                Sheets::Xls(_) => catch_quietly(|| XlsFormats::open(path, &name))
+                    .ok()
+                    .flatten(),
+                _ => None,
+            };
             let (top, left) = range.start().unwrap_or((0, 0));
             rows.rows_hint = u64::from(top) + range.height() as u64;
             // Positions in a range are relative to its first cell.
             for (row, col, value) in range.used_cells() {
-                rows.cell_data(top + row as u32, left + col as u32, value.clone())?;
+                let (row, col) = (top + row as u32, left + col as u32);
+                let shown = match (value, &xls_dates) {
+                    (Data::DateTime(d), Some(dates)) => dates.shown(row, col, d.as_f64()),
+                    _ => None,
+                };
+                rows.cell_data(row, col, shown.map_or_else(|| value.clone(), Data::String))?;
             }
         }
     }
