@@ -43,6 +43,78 @@ pub fn builtin(id: u32) -> Option<&'static str> {
     })
 }
 
+/// The date formats of a workbook's cell styles: each style's number format
+/// id, and the formats those ids name that show a date or time (a custom
+/// code of the workbook, else a built-in date format), each parsed once.
+/// `.xlsx` (`xlsx_formats`) and `.xls` (`xls_formats`) describe their
+/// styles this same way.
+#[derive(Debug, Default)]
+pub struct StyleFormats {
+    /// The number format id of each cell style, by style index.
+    format_ids: Vec<u32>,
+    dates: rustc_hash::FxHashMap<u32, DateFormat>,
+}
+
+impl StyleFormats {
+    /// `format_ids` by style index; `custom` the workbook's own format
+    /// codes by id (any other id is a built-in format).
+    pub fn new(format_ids: Vec<u32>, custom: &rustc_hash::FxHashMap<u32, String>) -> Self {
+        let mut dates = rustc_hash::FxHashMap::default();
+        for &id in &format_ids {
+            if dates.contains_key(&id) {
+                continue;
+            }
+            let code = match custom.get(&id) {
+                Some(code) => Some(code.as_str()).filter(|c| is_date_code(c)),
+                None => builtin(id),
+            };
+            if let Some(code) = code {
+                dates.insert(id, DateFormat::parse(code));
+            }
+        }
+        StyleFormats { format_ids, dates }
+    }
+
+    /// The date format of cell style `style`, if it shows a date or time.
+    pub fn of_style(&self, style: usize) -> Option<&DateFormat> {
+        self.dates.get(self.format_ids.get(style)?)
+    }
+}
+
+/// Whether a format code shows a date or time: a date or time part outside
+/// quotes, brackets and escapes (`0.00` and `"分"0` do not; `yyyy"年"` and
+/// `[h]:mm` do), as calamine decides which cells are dates.
+fn is_date_code(code: &str) -> bool {
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                for q in chars.by_ref() {
+                    if q == '"' {
+                        break;
+                    }
+                }
+            }
+            '\\' | '_' | '*' => {
+                chars.next();
+            }
+            '[' => {
+                let inner: String = chars.by_ref().take_while(|&x| x != ']').collect();
+                if matches!(
+                    inner.to_ascii_lowercase().chars().next(),
+                    Some('h' | 'm' | 's')
+                ) && inner.chars().all(|x| x.is_ascii_alphabetic())
+                {
+                    return true;
+                }
+            }
+            'y' | 'Y' | 'm' | 'M' | 'd' | 'D' | 'h' | 'H' | 's' | 'S' => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// One piece of a format code.
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
@@ -364,6 +436,47 @@ mod tests {
 
     fn shown(code: &str, serial: f64) -> String {
         render(code, serial, false).expect("a date")
+    }
+
+    #[test]
+    fn date_codes_are_told_from_number_codes() {
+        for code in [
+            "yyyy\"年\"m\"月\"",
+            "yyyy/m/d",
+            "[h]:mm:ss",
+            "[$-804]yyyy年m月;@",
+            "mm:ss",
+        ] {
+            assert!(is_date_code(code), "{code}");
+        }
+        for code in [
+            "General",
+            "0.00",
+            "#,##0",
+            "\"分\"0",
+            "0.0_);[Red](0.0)",
+            "[Red]0",
+        ] {
+            assert!(!is_date_code(code), "{code}");
+        }
+    }
+
+    #[test]
+    fn styles_keep_the_date_formats_custom_then_builtin() {
+        let custom: rustc_hash::FxHashMap<u32, String> = [
+            (176, "yyyy\"年\"m\"月\"".to_string()),
+            (177, "0.00".to_string()),
+        ]
+        .into_iter()
+        .collect();
+        let styles = StyleFormats::new(vec![0, 176, 14, 177, 2], &custom);
+        let shown = |style| styles.of_style(style)?.render(DAY, false);
+        assert_eq!(shown(0), None, "General");
+        assert_eq!(shown(1).as_deref(), Some("2026年6月"));
+        assert_eq!(shown(2).as_deref(), Some("2026/6/30"));
+        assert_eq!(shown(3), None, "a custom number format");
+        assert_eq!(shown(4), None, "a built-in number format");
+        assert_eq!(shown(5), None, "no such style");
     }
 
     #[test]

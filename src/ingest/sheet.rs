@@ -30,7 +30,6 @@
 //! `.ods` have no cell reader in calamine: their sheets are read whole
 //! (`.xls` is at most 65,536 × 256 cells).
 
-use super::date_format::DateFormat;
 use super::xls_formats::XlsFormats;
 use super::xlsx_formats::CellFormats;
 use crate::error::{catch_quietly, KsaError, Result};
@@ -132,7 +131,8 @@ pub fn read(
     let mut rows = RowAssembler::new(&label, on);
     match &mut book {
         Sheets::Xlsx(book) => {
-            let mut dates = DatesAsShown::new(path, &name, book.has_1904_epoch());
+            let is_1904 = book.has_1904_epoch();
+            let mut dates = DatesAsShown::new(path, &name, FormatsOf::Xlsx { is_1904 });
             let mut cells = catch_quietly(|| book.worksheet_cells_reader(&name))
                 .map_err(|m| unreadable(&m))?
                 .map_err(|e| unreadable(&e))?;
@@ -152,10 +152,8 @@ pub fn read(
                 .map_err(|m| unreadable(&m))?
                 .map_err(|e| unreadable(&e))?;
             // `.xls` dates as the sheet shows them; `.ods` ones stay ISO.
-            let xls_dates = match book {
-                Sheets::Xls(_) => catch_quietly(|| XlsFormats::open(path, &name))
-                    .ok()
-                    .flatten(),
+            let mut dates = match book {
+                Sheets::Xls(_) => Some(DatesAsShown::new(path, &name, FormatsOf::Xls)),
                 _ => None,
             };
             let (top, left) = range.start().unwrap_or((0, 0));
@@ -163,7 +161,7 @@ pub fn read(
             // Positions in a range are relative to its first cell.
             for (row, col, value) in range.used_cells() {
                 let (row, col) = (top + row as u32, left + col as u32);
-                let shown = match (value, &xls_dates) {
+                let shown = match (value, dates.as_mut()) {
                     (Data::DateTime(d), Some(dates)) => dates.shown(row, col, d.as_f64()),
                     _ => None,
                 };
@@ -192,7 +190,7 @@ fn stream_cells<'a, E: std::fmt::Display>(
         let (row, col) = cell.get_position();
         let value = cell.get_value();
         let shown = match (value, dates.as_deref_mut()) {
-            (DataRef::DateTime(d), Some(dates)) => dates.shown(row, col, d),
+            (DataRef::DateTime(d), Some(dates)) => dates.shown(row, col, d.as_f64()),
             _ => None,
         };
         match shown {
@@ -203,51 +201,64 @@ fn stream_cells<'a, E: std::fmt::Display>(
     Ok(())
 }
 
-/// Date cells of an `.xlsx` sheet as the sheet displays them, by their
-/// number format (`date_format`); the formats are looked up only once a
-/// date cell is met.
+/// Which second reader finds a workbook's date display formats.
+#[derive(Clone, Copy)]
+enum FormatsOf {
+    Xlsx { is_1904: bool },
+    Xls,
+}
+
+/// A sheet's date display formats, once read.
+enum SheetFormats {
+    Xlsx(CellFormats),
+    Xls(XlsFormats),
+}
+
+/// Date cells of an `.xlsx` or `.xls` sheet as the sheet displays them, by
+/// their number format (`date_format`); the formats are read only once a
+/// date cell is met, so sheets without dates pay nothing.
 struct DatesAsShown<'p> {
     path: &'p Path,
     sheet: String,
-    is_1904: bool,
+    of: FormatsOf,
     /// `None` until the first date; `Some(None)` if the formats could not
     /// be read (dates then read as ISO 8601).
-    formats: Option<Option<CellFormats>>,
-    /// The formats met so far, by cell style, parsed once each.
-    parsed: rustc_hash::FxHashMap<usize, DateFormat>,
+    formats: Option<Option<SheetFormats>>,
 }
 
 impl<'p> DatesAsShown<'p> {
-    fn new(path: &'p Path, sheet: &str, is_1904: bool) -> Self {
+    fn new(path: &'p Path, sheet: &str, of: FormatsOf) -> Self {
         DatesAsShown {
             path,
             sheet: sheet.to_string(),
-            is_1904,
+            of,
             formats: None,
-            parsed: Default::default(),
         }
     }
 
-    fn shown(&mut self, row: u32, col: u32, date: &calamine::ExcelDateTime) -> Option<String> {
-        // The zip and XML libraries read the package a second time; should
-        // they panic on a damaged part, dates read as ISO from then on.
-        let (path, sheet) = (self.path, &self.sheet);
+    fn shown(&mut self, row: u32, col: u32, serial: f64) -> Option<String> {
+        // The zip, XML and compound-file libraries read the workbook a
+        // second time; should they panic on a damaged part, dates read as
+        // ISO from then on.
+        let (path, sheet, of) = (self.path, &self.sheet, self.of);
+        let open = || match of {
+            FormatsOf::Xlsx { is_1904 } => {
+                CellFormats::open(path, sheet, is_1904).map(SheetFormats::Xlsx)
+            }
+            FormatsOf::Xls => XlsFormats::open(path, sheet).map(SheetFormats::Xls),
+        };
         let formats = self
             .formats
-            .get_or_insert_with(|| catch_quietly(|| CellFormats::open(path, sheet)).ok()?)
+            .get_or_insert_with(|| catch_quietly(open).ok()?)
             .as_mut()?;
-        let Ok(style) = catch_quietly(|| formats.style_at(row, col)) else {
+        let shown = catch_quietly(|| match formats {
+            SheetFormats::Xlsx(f) => f.shown(row, col, serial),
+            SheetFormats::Xls(f) => f.shown(row, col, serial),
+        });
+        shown.unwrap_or_else(|_| {
             self.formats = Some(None);
-            return None;
-        };
-        let style = style?;
-        // Only listed styles are kept, so the cache is as small as the
-        // styles part, whatever the sheet's cells claim.
-        let code = formats.code(style)?;
-        self.parsed
-            .entry(style)
-            .or_insert_with(|| DateFormat::parse(code))
-            .render(date.as_f64(), self.is_1904)
+            None
+        })
     }
 }
 
@@ -670,14 +681,18 @@ mod tests {
     fn dates_read_as_iso_when_the_display_formats_cannot_be_read() {
         // The second pass over a package that is not there (or not laid out
         // as expected) gives up: `None`, so the caller shows ISO.
-        let date = ExcelDateTime::new(46_203.0, ExcelDateTimeType::DateTime, false);
-        let mut dates = DatesAsShown::new(Path::new("no such workbook.xlsx"), "Sheet1", false);
-        assert_eq!(dates.shown(1, 1, &date), None);
-        assert!(
-            matches!(dates.formats, Some(None)),
-            "tried once, then not again"
-        );
-        assert_eq!(dates.shown(2, 1, &date), None);
+        for (file, of) in [
+            ("no such workbook.xlsx", FormatsOf::Xlsx { is_1904: false }),
+            ("no such workbook.xls", FormatsOf::Xls),
+        ] {
+            let mut dates = DatesAsShown::new(Path::new(file), "Sheet1", of);
+            assert_eq!(dates.shown(1, 1, 46_203.0), None);
+            assert!(
+                matches!(dates.formats, Some(None)),
+                "tried once, then not again"
+            );
+            assert_eq!(dates.shown(2, 1, 46_203.0), None);
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! unexpected — an older BIFF version, an encrypted workbook, a sheet not
 //! found — gives up, and dates read as ISO 8601.
 
-use super::date_format::{builtin, DateFormat};
+use super::date_format::StyleFormats;
 use rustc_hash::FxHashMap;
 use std::io::Read;
 use std::path::Path;
@@ -33,11 +33,11 @@ const FORMULA: u16 = 0x0006;
 
 /// The date formats of a sheet's number cells.
 pub struct XlsFormats {
-    /// By XF index: the cell's format, when it shows a date or time.
-    formats: Vec<Option<DateFormat>>,
+    /// By XF index (the cell style).
+    formats: StyleFormats,
     /// The XF of each number cell whose format shows a date or time.
     cells: FxHashMap<(u32, u32), u16>,
-    pub is_1904: bool,
+    is_1904: bool,
 }
 
 impl XlsFormats {
@@ -65,8 +65,7 @@ impl XlsFormats {
     pub fn shown(&self, row: u32, col: u32, serial: f64) -> Option<String> {
         let xf = *self.cells.get(&(row, col))?;
         self.formats
-            .get(usize::from(xf))?
-            .as_ref()?
+            .of_style(usize::from(xf))?
             .render(serial, self.is_1904)
     }
 }
@@ -110,8 +109,8 @@ fn biff8_string(data: &[u8], cch: usize, at: usize) -> Option<String> {
 }
 
 fn read(bytes: &[u8], sheet_name: &str) -> Option<XlsFormats> {
-    let mut codes: FxHashMap<u16, String> = FxHashMap::default();
-    let mut xf_formats: Vec<u16> = Vec::new();
+    let mut codes: FxHashMap<u32, String> = FxHashMap::default();
+    let mut xf_formats: Vec<u32> = Vec::new();
     let mut sheet_offset = None;
     let mut is_1904 = false;
     for (kind, data) in records(bytes, 0) {
@@ -121,9 +120,9 @@ fn read(bytes: &[u8], sheet_name: &str) -> Option<XlsFormats> {
             DATE1904 => is_1904 = u16_at(data, 0)? == 1,
             FORMAT => {
                 let cch = usize::from(u16_at(data, 2)?);
-                codes.insert(u16_at(data, 0)?, biff8_string(data, cch, 4)?);
+                codes.insert(u16_at(data, 0)?.into(), biff8_string(data, cch, 4)?);
             }
-            XF => xf_formats.push(u16_at(data, 2)?),
+            XF => xf_formats.push(u16_at(data, 2)?.into()),
             BOUNDSHEET => {
                 let cch = usize::from(*data.get(6)?);
                 if biff8_string(data, cch, 7)? == sheet_name {
@@ -134,17 +133,8 @@ fn read(bytes: &[u8], sheet_name: &str) -> Option<XlsFormats> {
             _ => {}
         }
     }
-    let formats: Vec<Option<DateFormat>> = xf_formats
-        .iter()
-        .map(|&id| {
-            let code = codes
-                .get(&id)
-                .map(String::as_str)
-                .or_else(|| builtin(id.into()))?;
-            is_date_code(code).then(|| DateFormat::parse(code))
-        })
-        .collect();
-    let is_date = |xf: u16| matches!(formats.get(usize::from(xf)), Some(Some(_)));
+    let formats = StyleFormats::new(xf_formats, &codes);
+    let is_date = |xf: u16| formats.of_style(usize::from(xf)).is_some();
     let mut cells = FxHashMap::default();
     for (kind, data) in records(bytes, sheet_offset?).skip(1) {
         match kind {
@@ -180,66 +170,9 @@ fn read(bytes: &[u8], sheet_name: &str) -> Option<XlsFormats> {
     })
 }
 
-/// Whether a format code shows a date or time: a date or time part outside
-/// quotes, brackets and escapes (`0.00` and `"分"0` do not; `yyyy"年"` and
-/// `[h]:mm` do), as calamine decides which cells are dates.
-fn is_date_code(code: &str) -> bool {
-    let mut chars = code.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                for q in chars.by_ref() {
-                    if q == '"' {
-                        break;
-                    }
-                }
-            }
-            '\\' | '_' | '*' => {
-                chars.next();
-            }
-            '[' => {
-                let inner: String = chars.by_ref().take_while(|&x| x != ']').collect();
-                if matches!(
-                    inner.to_ascii_lowercase().chars().next(),
-                    Some('h' | 'm' | 's')
-                ) && inner.chars().all(|x| x.is_ascii_alphabetic())
-                {
-                    return true;
-                }
-            }
-            'y' | 'Y' | 'm' | 'M' | 'd' | 'D' | 'h' | 'H' | 's' | 'S' => return true,
-            _ => {}
-        }
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn date_codes_are_told_from_number_codes() {
-        for code in [
-            "yyyy\"年\"m\"月\"",
-            "yyyy/m/d",
-            "[h]:mm:ss",
-            "[$-804]yyyy年m月;@",
-            "mm:ss",
-        ] {
-            assert!(is_date_code(code), "{code}");
-        }
-        for code in [
-            "General",
-            "0.00",
-            "#,##0",
-            "\"分\"0",
-            "0.0_);[Red](0.0)",
-            "[Red]0",
-        ] {
-            assert!(!is_date_code(code), "{code}");
-        }
-    }
 
     #[test]
     fn strings_in_both_encodings() {

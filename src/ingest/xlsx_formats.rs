@@ -9,8 +9,10 @@
 //! grow with rows. Anything unexpected in the package (a missing part, an
 //! unusual compression) makes it give up, and dates then read as ISO 8601.
 
+use super::date_format::StyleFormats;
 use quick_xml::events::Event;
 use quick_xml::name::QName;
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
@@ -22,8 +24,9 @@ const MAX_PART_BYTES: u64 = 64 << 20;
 
 /// The number format codes of a sheet's cells, asked for in sheet order.
 pub struct CellFormats {
-    /// The format code of each cell style (`<xf>` of `cellXfs`, by index).
-    codes: Vec<String>,
+    /// The date formats of the cell styles (`<xf>` of `cellXfs`, by index).
+    formats: StyleFormats,
+    is_1904: bool,
     sheet: quick_xml::Reader<BufReader<Box<dyn Read>>>,
     buf: Vec<u8>,
     /// Where the next cell without an `r` attribute sits, counted exactly
@@ -36,16 +39,17 @@ pub struct CellFormats {
 }
 
 impl CellFormats {
-    /// The formats of sheet `sheet_name` of the workbook at `path`, or
-    /// `None` when the package is not laid out as expected.
-    pub fn open(path: &Path, sheet_name: &str) -> Option<CellFormats> {
+    /// The formats of sheet `sheet_name` of the workbook at `path` (dates
+    /// counted from 1904 when `is_1904`), or `None` when the package is not
+    /// laid out as expected.
+    pub fn open(path: &Path, sheet_name: &str, is_1904: bool) -> Option<CellFormats> {
         let mut zip = zip::ZipArchive::new(File::open(path).ok()?).ok()?;
         let relationships = relationships(&read_part(&mut zip, "xl/_rels/workbook.xml.rels")?);
         let workbook = read_part(&mut zip, "xl/workbook.xml")?;
         let target = sheet_target(&workbook, sheet_name, &relationships)?;
-        let codes = match read_part(&mut zip, "xl/styles.xml") {
-            Some(styles) => style_codes(&styles),
-            None => Vec::new(),
+        let formats = match read_part(&mut zip, "xl/styles.xml") {
+            Some(styles) => style_formats(&styles),
+            None => StyleFormats::default(),
         };
         let sheet = open_entry(&mut zip, path, &target)?;
         let mut sheet = quick_xml::Reader::from_reader(BufReader::new(sheet));
@@ -55,7 +59,8 @@ impl CellFormats {
         config.check_comments = false;
         config.expand_empty_elements = true;
         Some(CellFormats {
-            codes,
+            formats,
+            is_1904,
             sheet,
             buf: Vec::new(),
             row_index: 0,
@@ -65,14 +70,17 @@ impl CellFormats {
         })
     }
 
-    /// The format code of cell style `style`, if the styles list it.
-    pub fn code(&self, style: usize) -> Option<&str> {
-        self.codes.get(style).map(String::as_str)
+    /// The cell at 0-based (`row`, `col`) as its date format displays
+    /// `serial`; cells must be asked for in sheet order. `None` when ksa
+    /// does not know its format.
+    pub fn shown(&mut self, row: u32, col: u32, serial: f64) -> Option<String> {
+        let style = self.style_at(row, col)?;
+        self.formats.of_style(style)?.render(serial, self.is_1904)
     }
 
-    /// The style of the cell at 0-based (`row`, `col`); positions must be
-    /// asked for in sheet order. `None` when the sheet has no such cell.
-    pub fn style_at(&mut self, row: u32, col: u32) -> Option<usize> {
+    /// The style of the cell at 0-based (`row`, `col`). `None` when the
+    /// sheet has no such cell.
+    fn style_at(&mut self, row: u32, col: u32) -> Option<usize> {
         let target = (row, col);
         loop {
             let (pos, style) = match self.ahead.take() {
@@ -270,11 +278,10 @@ fn sheet_target(
     })
 }
 
-/// The number format code of each cell style: the `numFmtId` of each `<xf>`
-/// of `cellXfs`, looked up in `numFmts` and then among the built-in date
-/// formats (any other built-in format is not a date, and is "General" here).
-fn style_codes(styles: &str) -> Vec<String> {
-    let mut custom: HashMap<u32, String> = HashMap::new();
+/// The date formats of the cell styles: the `numFmtId` of each `<xf>` of
+/// `cellXfs`, and the workbook's own codes of `numFmts`.
+fn style_formats(styles: &str) -> StyleFormats {
+    let mut custom: FxHashMap<u32, String> = FxHashMap::default();
     let mut ids: Vec<u32> = Vec::new();
     let mut in_cell_xfs = false;
     elements(styles, |name, a| {
@@ -300,15 +307,7 @@ fn style_codes(styles: &str) -> Vec<String> {
         }
         true
     });
-    ids.into_iter()
-        .map(|id| {
-            custom
-                .get(&id)
-                .cloned()
-                .or_else(|| super::date_format::builtin(id).map(str::to_string))
-                .unwrap_or_else(|| "General".to_string())
-        })
-        .collect()
+    StyleFormats::new(ids, &custom)
 }
 
 #[cfg(test)]
@@ -329,14 +328,17 @@ mod tests {
     }
 
     #[test]
-    fn styles_give_custom_then_builtin_codes() {
+    fn styles_give_the_formats_of_cell_xfs_only() {
         let styles = r#"<styleSheet><numFmts count="1"><numFmt numFmtId="176" formatCode="yyyy&quot;年&quot;m&quot;月&quot;"/></numFmts>
             <cellStyleXfs><xf numFmtId="14"/></cellStyleXfs>
             <cellXfs><xf numFmtId="0"/><xf numFmtId="176"/><xf numFmtId="14" applyNumberFormat="1"></xf><xf/></cellXfs></styleSheet>"#;
-        assert_eq!(
-            style_codes(styles),
-            ["General", "yyyy\"年\"m\"月\"", "yyyy/m/d", "General"]
-        );
+        let formats = style_formats(styles);
+        let shown = |style| formats.of_style(style)?.render(46_203.0, false);
+        assert_eq!(shown(0), None);
+        assert_eq!(shown(1).as_deref(), Some("2026年6月"));
+        assert_eq!(shown(2).as_deref(), Some("2026/6/30"));
+        assert_eq!(shown(3), None);
+        assert_eq!(shown(4), None, "cellStyleXfs are not cell styles");
     }
 
     #[test]
