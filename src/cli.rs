@@ -173,6 +173,11 @@ pub struct EvalArgs {
     /// (at least 16 bytes).
     #[arg(long, value_name = "KEY")]
     pub pseudonymize: Option<String>,
+    /// Compute every output from the ratings a report may show only: leave
+    /// out rater groups under their min_count, and competencies fewer than
+    /// min_count of a group rated (README, "Anonymity").
+    #[arg(long)]
+    pub strict_anonymity: bool,
 }
 
 #[derive(Args, Debug, Clone)]

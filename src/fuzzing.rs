@@ -165,6 +165,7 @@ fn score_and_render(dir: &Path, data: &Dataset, input: &[u8]) -> Result<usize> {
             &model.version,
             vec![audit::sha256_bytes("evals.csv", input)],
         )?,
+        anonymity: crate::anonymity::Mode::Blended,
     };
     let out = dir.join("reports");
     std::fs::create_dir_all(&out).map_err(|e| crate::error::KsaError::io(&out, e))?;

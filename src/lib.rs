@@ -5,6 +5,7 @@
 //! `cli` and `cmd` only parse arguments, call the stages and print.
 
 pub mod analysis;
+pub mod anonymity;
 pub mod cli;
 pub mod cmd;
 pub mod error;

@@ -334,6 +334,7 @@ fn write_reports(
             weighting: w.map(|w| w.id.clone()),
             templates: &templates,
             audit: report::Audit::new(&model.id, &model.version, files)?,
+            anonymity: crate::anonymity::Mode::Blended,
         })
     };
     let reports = out.join("reports");

@@ -35,9 +35,19 @@ pub fn read_data(
 ) -> Result<Dataset> {
     let mut opts = ingest_options(eval, keep_comments)?;
     opts.progress = !quiet;
-    let data = ingest::ingest(model, &eval.evals, &opts)?;
+    let mut data = ingest::ingest(model, &eval.evals, &opts)?;
     super::warn_all(&data.warnings, quiet);
+    strict_anonymity(eval, model, &mut data);
     Ok(data)
+}
+
+/// `--strict-anonymity` for the analysts' outputs: the ratings a report
+/// would not show (`anonymity`) are removed before anything is computed.
+/// Reports apply it themselves, page by page (`report::Env::anonymity`).
+pub fn strict_anonymity(eval: &EvalArgs, model: &Model, data: &mut Dataset) {
+    if eval.strict_anonymity {
+        crate::anonymity::Mask::new(model, data).screen(model, data);
+    }
 }
 
 pub fn ingest_options(eval: &EvalArgs, keep_comments: bool) -> Result<IngestOptions> {

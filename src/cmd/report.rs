@@ -2,6 +2,7 @@
 //! score them, and write HTML reports into `--out DIR`.
 
 use super::evaluate::{ingest_options, read_model, resolve_grade, resolve_weighting};
+use crate::anonymity::Mode;
 use crate::cli::{ReportArgs, ReportKind};
 use crate::error::{KsaError, Result};
 use crate::plan::Budget;
@@ -88,6 +89,11 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
         weighting: weighting.map(|w| w.id.clone()),
         templates: &templates,
         audit: report::Audit::new(&model.id, &model.version, files)?,
+        anonymity: if eval.strict_anonymity {
+            Mode::Strict
+        } else {
+            Mode::Blended
+        },
     };
 
     let stdout = std::io::stdout();

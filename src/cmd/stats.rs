@@ -37,8 +37,9 @@ pub fn run(args: &StatsArgs, quiet: bool) -> Result<()> {
     // accumulated sums, whose memory does not grow with rows.
     opts.keep_ratings = matches!(args.kind, StatsKind::Icc | StatsKind::Raters);
     opts.progress = !quiet;
-    let data = ingest::ingest(&model, &eval.evals, &opts)?;
+    let mut data = ingest::ingest(&model, &eval.evals, &opts)?;
     super::warn_all(&data.warnings, quiet);
+    super::evaluate::strict_anonymity(eval, &model, &mut data);
     let people = stats::everyone(&data);
 
     let mut after: Vec<String> = Vec::new();

@@ -189,6 +189,17 @@ impl Dataset {
         &self.cells[start..start + g]
     }
 
+    /// Removes the ratings of one cell (`anonymity::Mask::screen`).
+    pub fn clear_cell(&mut self, pp: usize, competency: usize, group: usize) {
+        *self.cell_mut(pp, competency, group) = Cell::default();
+    }
+
+    /// Forgets the named raters of a group (`anonymity::Mask::screen`, for a
+    /// suppressed group whose cells it cleared).
+    pub fn clear_named_raters(&mut self, pp: usize, group: usize) {
+        self.named_raters[pp * self.n_groups + group] = 0;
+    }
+
     fn cell_mut(&mut self, pp: usize, competency: usize, group: usize) -> &mut Cell {
         let i = (pp * self.n_competencies + competency) * self.n_groups + group;
         &mut self.cells[i]

@@ -6,6 +6,7 @@
 //! here with `unicode-width` (a CJK character is two columns, about 1 em) and
 //! the page's CSS makes chart text use the page's CJK font stack.
 
+use crate::anonymity::Shown;
 use crate::error::{KsaError, Result};
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
@@ -439,7 +440,9 @@ pub fn radar(
 /// Horizontal bars of signed gaps, in the order given: shortfalls red,
 /// surpluses green, values in a column of their own so that no value text
 /// runs into a label.
-pub fn gap_bars(title: &str, items: &[(String, Option<f64>)], zero_label: &str) -> Result<String> {
+/// Horizontal gap bars, one per item: a value, "—" when undefined, "‡"
+/// when withheld for anonymity (no bar either way).
+pub fn gap_bars(title: &str, items: &[(String, Shown<f64>)], zero_label: &str) -> Result<String> {
     let row = 22.0;
     let label_w = items
         .iter()
@@ -453,7 +456,7 @@ pub fn gap_bars(title: &str, items: &[(String, Option<f64>)], zero_label: &str) 
     let h = top + row * items.len().max(1) as f64 + 30.0;
     let extent = items
         .iter()
-        .filter_map(|(_, g)| g.map(f64::abs))
+        .filter_map(|(_, g)| g.value().map(f64::abs))
         .fold(1.0, f64::max);
     let extent = (extent * 2.0).ceil() / 2.0;
     let zero = left + bar_w / 2.0;
@@ -491,7 +494,7 @@ pub fn gap_bars(title: &str, items: &[(String, Option<f64>)], zero_label: &str) 
                 &style(FONT, &INK, HPos::Right, VPos::Center),
             )?;
             match gap {
-                Some(g) => {
+                Shown::Value(g) => {
                     let color = if *g < -1e-9 {
                         NEG
                     } else if *g > 1e-9 {
@@ -513,9 +516,13 @@ pub fn gap_bars(title: &str, items: &[(String, Option<f64>)], zero_label: &str) 
                         &style(FONT, &color, HPos::Right, VPos::Center),
                     )?;
                 }
-                None => text(
+                _ => text(
                     area,
-                    "—",
+                    if gap.is_withheld() {
+                        super::WITHHELD
+                    } else {
+                        "—"
+                    },
                     w - 10.0,
                     y,
                     &style(FONT, &MUTED, HPos::Right, VPos::Center),
@@ -650,7 +657,7 @@ pub fn heatmap(
     title: &str,
     rows: &[String],
     cols: &[String],
-    values: &[Vec<Option<f64>>],
+    values: &[Vec<Shown<f64>>],
     legend_title: &str,
 ) -> Result<String> {
     let (cw, ch) = (34.0, 22.0);
@@ -684,8 +691,13 @@ pub fn heatmap(
             )?;
             for j in 0..cols.len() {
                 let x = left + cw * j as f64;
-                match values.get(i).and_then(|v| v.get(j)).copied().flatten() {
-                    Some(g) => {
+                let v = values
+                    .get(i)
+                    .and_then(|v| v.get(j))
+                    .copied()
+                    .unwrap_or(Shown::Missing);
+                match v {
+                    Shown::Value(g) => {
                         rect(
                             area,
                             x,
@@ -703,7 +715,7 @@ pub fn heatmap(
                             &style(10.0, &ink, HPos::Center, VPos::Center),
                         )?;
                     }
-                    None => {
+                    _ => {
                         rect(
                             area,
                             x,
@@ -712,6 +724,15 @@ pub fn heatmap(
                             y + ch - 1.0,
                             GRID.mix(0.6).filled(),
                         )?;
+                        if v.is_withheld() {
+                            text(
+                                area,
+                                super::WITHHELD,
+                                x + cw / 2.0,
+                                y + ch / 2.0,
+                                &style(10.0, &MUTED, HPos::Center, VPos::Center),
+                            )?;
+                        }
                     }
                 }
             }
@@ -778,7 +799,10 @@ mod tests {
     fn svg_has_a_viewbox_and_no_namespace_url() {
         let s = gap_bars(
             "t",
-            &[("a".into(), Some(-1.0)), ("b".into(), Some(0.5))],
+            &[
+                ("a".into(), Shown::Value(-1.0)),
+                ("b".into(), Shown::Value(0.5)),
+            ],
             "0",
         )
         .unwrap();

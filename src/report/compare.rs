@@ -1,17 +1,20 @@
 //! The candidate comparison for one grade (scoring.md §6): the ranked
 //! table with fit bars, the top five against the grade's profile, the
 //! candidates × competencies matrix with shortfalls marked, and knock-out
-//! (critical) failures flagged. Candidates whose scores are withheld for
-//! anonymity are left out and counted; the others are ranked among
-//! themselves, so no gap in the ranks hints at where a withheld one stood.
+//! (critical) failures flagged. Every number comes from the candidates'
+//! `anonymity::View`s. Candidates whose scores are withheld for anonymity
+//! are left out and counted; so are those whose fit or overall score is
+//! withheld (‡), since their place in the order would tell what the
+//! withheld ratings said. The others are ranked among themselves, so no
+//! gap in the ranks hints at where a withheld one stood.
 
-use super::anonymity::Visibility;
 use super::charts::{self, Series};
-use super::{num, pct, Card, Env, Page};
+use super::{num_shown, pct, Card, Env, Page};
+use crate::anonymity::{Shown, View};
 use crate::error::Result;
 use crate::ingest::Dataset;
+use crate::score;
 use crate::score::round::format_rounded;
-use crate::score::{self, PersonScores};
 use serde::Serialize;
 
 #[derive(Debug, Clone)]
@@ -64,6 +67,8 @@ struct CompareCtx {
     matrix_head: Vec<MatrixHead>,
     matrix: Vec<MatrixRow>,
     knockout_count: usize,
+    /// Some matrix cell reads ‡.
+    any_withheld: bool,
 }
 
 pub fn file_name(env: &Env, grade: usize) -> String {
@@ -74,6 +79,8 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
     let m = env.model;
     let t = env.templates;
     let g = opts.grade;
+    let sd = env.screen(data);
+    let data: &Dataset = &sd.data;
     let period = super::choose_period(data, opts.period.as_deref())?;
     let pps: Vec<usize> = data
         .sorted()
@@ -81,32 +88,35 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
         .filter(|&pp| data.people[pp].period == period)
         .collect();
     let mut withheld = 0usize;
-    let mut scored: Vec<(usize, PersonScores, Option<f64>)> = Vec::new();
+    let mut scored: Vec<(usize, View, Option<f64>)> = Vec::new();
     for pp in pps {
-        if Visibility::of(m, data, pp).scores_withheld {
+        let view = sd.view(m, pp, &env.weights);
+        let fit = view.fit(m, g, &env.weights);
+        if view.scores_withheld || fit.is_withheld() || view.overall().is_withheld() {
             withheld += 1;
             continue;
         }
-        let s = score::score_person(m, data, pp, &env.weights);
-        let f = score::fit(m, &s, g, &env.weights);
-        scored.push((pp, s, f));
+        scored.push((pp, view, fit.value()));
     }
     let keys: Vec<(usize, &str, Option<f64>, Option<f64>)> = scored
         .iter()
         .enumerate()
-        .map(|(i, (pp, s, f))| (i, data.people[*pp].person_id.as_str(), *f, s.overall))
+        .map(|(i, (pp, v, f))| (i, data.people[*pp].person_id.as_str(), *f, v.scores.overall))
         .collect();
     let ranked = score::rank_candidates(&keys);
 
-    let knockouts = |s: &PersonScores| -> Vec<String> {
+    // Knock-outs: a critical competency required at the grade that is not
+    // assessed or below its requirement; a withheld one decides nothing.
+    let knockouts = |v: &View| -> Vec<String> {
         m.competencies
             .iter()
             .enumerate()
             .filter(|(c, comp)| {
                 comp.critical
-                    && comp
-                        .requirement(g)
-                        .is_some_and(|req| s.competency[*c].is_none_or(|sc| sc < req - 1e-9))
+                    && !v.withheld(*c)
+                    && comp.requirement(g).is_some_and(|req| {
+                        !score::competency_meets(m, comp, v.scores.competency[*c], req)
+                    })
             })
             .map(|(_, comp)| comp.name.clone())
             .collect()
@@ -117,13 +127,14 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
     let mut knockout_count = 0;
     let mut meets_count = 0;
     for r in &ranked {
-        let (pp, s, f) = &scored[r.index];
+        let (pp, v, f) = &scored[r.index];
         let p = &data.people[*pp];
-        let ko = knockouts(s);
+        let ko = knockouts(v);
         if !ko.is_empty() {
             knockout_count += 1;
         }
-        let meets = score::meets(m, s, g);
+        // The fit is shown, so no required competency is withheld.
+        let meets = v.meets(m, g) == Shown::Value(true);
         meets_count += meets as usize;
         ranking.push(RankRow {
             rank: r.rank,
@@ -134,8 +145,10 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
                 .map(|f| format_rounded(f * 100.0, 1))
                 .unwrap_or_else(|| "0".into()),
             meets,
-            overall: num(s.overall),
-            categories: s.category.iter().map(|c| num(*c)).collect(),
+            overall: num_shown(v.overall()),
+            categories: (0..m.categories.len())
+                .map(|k| num_shown(v.category(k)))
+                .collect(),
             knockouts: ko,
         });
         matrix.push(MatrixRow {
@@ -146,15 +159,17 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
                 .enumerate()
                 .map(|(c, comp)| {
                     let req = comp.requirement(g);
-                    let class = match (s.competency[c], req) {
-                        (None, Some(_)) if comp.critical => "ko",
-                        (None, _) => "na",
-                        (Some(sc), Some(req)) if sc < req - 1e-9 && comp.critical => "ko",
-                        (Some(sc), Some(req)) if sc < req - 1e-9 => "short",
+                    let sc = v.competency(c);
+                    let class = match (sc, req) {
+                        (Shown::Withheld, _) => "withheld",
+                        (Shown::Missing, Some(_)) if comp.critical => "ko",
+                        (Shown::Missing, _) => "na",
+                        (Shown::Value(x), Some(req)) if x < req - 1e-9 && comp.critical => "ko",
+                        (Shown::Value(x), Some(req)) if x < req - 1e-9 => "short",
                         _ => "ok",
                     };
                     MatrixCell {
-                        text: num(s.competency[c]),
+                        text: num_shown(sc),
                         class,
                     }
                 })
@@ -167,10 +182,10 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
         .take(5)
         .enumerate()
         .map(|(i, r)| {
-            let (pp, s, _) = &scored[r.index];
+            let (pp, v, _) = &scored[r.index];
             Series {
                 name: format!("{}. {}", r.rank, super::display_name(&data.people[*pp])),
-                values: s.competency.clone(),
+                values: v.scores.competency.clone(),
                 color: charts::PALETTE[i % charts::PALETTE.len()],
                 dashed: false,
                 fill: false,
@@ -221,11 +236,13 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
         cards.push(Card::new(
             t.label("withheld_people"),
             withheld.to_string(),
-            t.label("withheld_people_note"),
+            t.label("withheld_candidates_note"),
             "na",
         ));
     }
+    let any_withheld = scored.iter().any(|(_, v, _)| v.any_withheld());
     let c = CompareCtx {
+        any_withheld,
         grade: m.grades[g].name.clone(),
         period: if period.is_empty() {
             "—".into()

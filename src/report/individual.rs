@@ -1,24 +1,30 @@
 //! The individual gap report: one page per person and period.
 //!
-//! Comments: a comment carries its rater group, and a comment from a group
-//! that is suppressed for this person would show that group's view on its
-//! own, so such comments are left out. The page then says that comments of
+//! Every number comes through `anonymity::View` (what may be shown, and ‡
+//! where not). Comments: a comment carries its rater group, and a comment
+//! from a group that is suppressed for this person, or on a competency
+//! fewer than `min_count` of its raters rated, would show one small group's
+//! view, so such comments are left out. The page then says that comments of
 //! suppressed groups are not shown — whenever any group is suppressed,
 //! whether or not it commented, so the notice itself gives nothing away.
-//! Rater ids are never shown.
+//! Rater ids are never shown. A comment longer than `MAX_COMMENT_CHARS` is
+//! cut, with a note.
 
-use super::anonymity::{CellView, GroupStatus, Visibility};
 use super::charts::{self, Series};
 use super::names::Namer;
-use super::{gap_class, num, pct, signed, Card, Env, Page};
-use crate::analysis::stats::precision;
+use super::{gap_class_shown, num, num_shown, pct_shown, signed, signed_shown, Card, Env, Page};
+use crate::anonymity::{CellView, GroupStatus, Mode, Screened, Shown, View};
 use crate::error::{KsaError, Result};
 use crate::ingest::Dataset;
 use crate::model::fmt_level;
 use crate::plan::Budget;
-use crate::score::{self, PersonScores};
+use crate::score;
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+/// The longest comment a report prints, in characters; a longer one is cut
+/// and says so (README, "Limits").
+pub const MAX_COMMENT_CHARS: usize = 2000;
 
 #[derive(Debug, Clone)]
 pub struct IndividualOptions {
@@ -125,6 +131,8 @@ struct PersonCtx {
     threshold: String,
     shortfalls: Vec<Shortfall>,
     not_assessed: Vec<String>,
+    /// Required competencies withheld for anonymity.
+    withheld_required: Vec<String>,
     comments: Vec<CommentCtx>,
     comments_note: String,
     change: Option<Change>,
@@ -192,6 +200,7 @@ pub fn render_each_within(
     for h in history.values_mut() {
         h.sort();
     }
+    let sd = env.screen(data);
     let mut namer = Namer::new();
     for &pp in &selected {
         let p = &data.people[pp];
@@ -199,7 +208,7 @@ pub fn render_each_within(
             .get(p.person_id.as_str())
             .and_then(|h| h.iter().rev().find(|(per, _)| *per < p.period.as_str()))
             .map(|(_, i)| *i);
-        let person = person_context(env, data, pp, prev, opts, budget)?;
+        let person = person_context(env, &sd, pp, prev, opts, budget)?;
         let title = format!(
             "{} · {} {}",
             env.templates.label("title_individual"),
@@ -217,7 +226,7 @@ pub fn render_each_within(
 
 fn person_context(
     env: &Env,
-    data: &Dataset,
+    sd: &Screened,
     pp: usize,
     prev: Option<usize>,
     opts: &IndividualOptions,
@@ -225,12 +234,13 @@ fn person_context(
 ) -> Result<PersonCtx> {
     let m = env.model;
     let t = env.templates;
+    let data: &Dataset = &sd.data;
     let p = &data.people[pp];
-    let vis = Visibility::of(m, data, pp);
-    let s = score::score_person(m, data, pp, &env.weights);
+    let view = sd.view(m, pp, &env.weights);
+    let s = &view.scores;
     let target = score::target_grade(opts.grade, p.grade);
     let next = target.and_then(|g| m.next_grade(g));
-    let gaps = target.map(|g| score::gaps(m, &s, g, &env.weights));
+    let gaps = target.map(|g| view.gaps(m, g, &env.weights));
     let threshold = fmt_level(opts.blind_spot_threshold);
 
     let mut ctx = PersonCtx {
@@ -244,7 +254,7 @@ fn person_context(
             p.period.clone()
         },
         target: env.grade_name(target),
-        withheld: vis.scores_withheld,
+        withheld: view.scores_withheld,
         cards: Vec::new(),
         radar: String::new(),
         gaps: String::new(),
@@ -259,16 +269,21 @@ fn person_context(
         threshold: threshold.clone(),
         shortfalls: Vec::new(),
         not_assessed: Vec::new(),
+        withheld_required: Vec::new(),
         comments: Vec::new(),
         comments_note: String::new(),
         change: None,
         plan: None,
     };
 
-    // Which groups are shown, suppressed or absent (rule 1).
+    // Which groups are shown, suppressed or absent.
+    let suppressed_key = match view.mode {
+        Mode::Blended => "group_suppressed",
+        Mode::Strict => "group_suppressed_strict",
+    };
     let mut shown: Vec<usize> = Vec::new();
     for (g, r) in m.raters.iter().enumerate() {
-        match vis.groups[g] {
+        match view.groups[g] {
             GroupStatus::Shown(n) => {
                 shown.push(g);
                 ctx.groups.push(GroupHead {
@@ -277,77 +292,87 @@ fn person_context(
                 });
             }
             GroupStatus::Suppressed => ctx.group_notes.push(t.fill(
-                "group_suppressed",
+                suppressed_key,
                 &[("group", &r.name), ("n", &r.min_count.to_string())],
             )),
             GroupStatus::NoRatings => {}
         }
     }
-    if vis.counted_withheld {
+    if view.counted_withheld {
         ctx.group_notes.push(t.label("counted_withheld"));
     }
-    if vis.any_suppressed() {
+    if view.any_withheld() && !view.scores_withheld {
+        ctx.group_notes.push(t.label(match view.mode {
+            Mode::Blended => "competencies_withheld",
+            Mode::Strict => "competencies_withheld_strict",
+        }));
+    }
+    if view.any_suppressed() {
         ctx.comments_note = t.label("comments_suppressed");
     }
 
-    // Comments of shown groups only (see the module comment).
+    // Comments of shown groups and cells only (see the module comment).
     for c in data.comments.get(pp).map(Vec::as_slice).unwrap_or(&[]) {
-        if matches!(vis.groups.get(c.rater), Some(GroupStatus::Shown(_))) {
+        if sd.comment_shown(m, pp, c) {
             ctx.comments.push(CommentCtx {
                 group: m.raters[c.rater].name.clone(),
                 competency: c
                     .competency
                     .map(|i| m.competencies[i].name.clone())
                     .unwrap_or_default(),
-                text: c.text.clone(),
+                text: cut_comment(t, &c.text),
             });
         }
     }
 
-    if vis.scores_withheld {
+    if view.scores_withheld {
         ctx.group_notes.push(t.label("scores_withheld"));
         return Ok(ctx);
     }
 
     // Summary cards.
-    let req_note = |r: Option<f64>, g: Option<f64>| match r {
+    let req_note = |r: Option<f64>, g: Shown<f64>| match r {
         Some(r) => t.fill(
             "card_required",
-            &[("req", &num(Some(r))), ("gap", &signed(g))],
+            &[("req", &num(Some(r))), ("gap", &signed_shown(g))],
         ),
         None => String::new(),
     };
     ctx.cards.push(Card::new(
         t.label("overall"),
-        num(s.overall),
+        num_shown(view.overall()),
         req_note(
-            gaps.as_ref().and_then(|g| g.overall_required),
-            gaps.as_ref().and_then(|g| g.overall_gap),
+            gaps.as_ref().and_then(|g| g.gaps.overall_required),
+            gaps.as_ref().map_or(Shown::Missing, |g| g.overall),
         ),
-        gap_class(gaps.as_ref().and_then(|g| g.overall_gap)),
+        gap_class_shown(gaps.as_ref().map_or(Shown::Missing, |g| g.overall)),
     ));
     for (k, cat) in m.categories.iter().enumerate() {
         ctx.cards.push(Card::new(
             cat.name.clone(),
-            num(s.category[k]),
+            num_shown(view.category(k)),
             req_note(
-                gaps.as_ref().and_then(|g| g.category_required[k]),
-                gaps.as_ref().and_then(|g| g.category_gap[k]),
+                gaps.as_ref().and_then(|g| g.gaps.category_required[k]),
+                gaps.as_ref().map_or(Shown::Missing, |g| g.category[k]),
             ),
-            gap_class(gaps.as_ref().and_then(|g| g.category_gap[k])),
+            gap_class_shown(gaps.as_ref().map_or(Shown::Missing, |g| g.category[k])),
         ));
     }
+    let verdict = |v: Shown<bool>| match v {
+        Shown::Value(true) => (t.label("meets"), "pos"),
+        Shown::Value(false) => (t.label("not_meets"), "neg"),
+        _ => (t.label("verdict_withheld"), "withheld"),
+    };
     let fit_card = |label: &str, g: Option<usize>| match g {
-        Some(g) => Card::new(
-            t.fill(label, &[("grade", &m.grades[g].name)]),
-            pct(score::fit(m, &s, g, &env.weights)),
-            if score::meets(m, &s, g) {
-                t.label("meets")
-            } else {
-                t.label("not_meets")
-            },
-            if score::meets(m, &s, g) { "pos" } else { "neg" },
-        ),
+        Some(g) => {
+            let (note, class) = verdict(view.meets(m, g));
+            Card::new(
+                t.fill(label, &[("grade", &m.grades[g].name)]),
+                pct_shown(view.fit(m, g, &env.weights)),
+                note,
+                class,
+            )
+        }
         None => Card::new(
             t.fill(label, &[("grade", "—")]),
             "—".into(),
@@ -367,19 +392,23 @@ fn person_context(
             )),
         }
     }
-    let placed = score::placement(m, &s);
     ctx.cards.push(Card::new(
         t.label("placement"),
-        env.grade_name(placed),
+        match view.placement(m) {
+            Shown::Value(g) => env.grade_name(Some(g)),
+            Shown::Missing => env.grade_name(None),
+            Shown::Withheld => super::WITHHELD.to_string(),
+        },
         String::new(),
         "na",
     ));
-    let ready = next.map(|g| score::meets(m, &s, g));
+    let ready = next.map(|g| view.meets(m, g));
     ctx.cards.push(Card::new(
         t.label("ready_next"),
         match ready {
-            Some(true) => t.label("yes"),
-            Some(false) => t.label("no"),
+            Some(Shown::Value(true)) => t.label("yes"),
+            Some(Shown::Value(false)) => t.label("no"),
+            Some(_) => super::WITHHELD.to_string(),
             None => "—".into(),
         },
         match next {
@@ -387,13 +416,13 @@ fn person_context(
             None => t.label("highest_grade"),
         },
         match ready {
-            Some(true) => "pos",
-            Some(false) => "neg",
-            None => "na",
+            Some(Shown::Value(true)) => "pos",
+            Some(Shown::Value(false)) => "neg",
+            _ => "na",
         },
     ));
 
-    // Charts.
+    // Charts: withheld competencies have no point and no bar value.
     let axes: Vec<String> = m.competencies.iter().map(|c| c.name.clone()).collect();
     let mut series = vec![Series {
         name: t.fill("series_person", &[("name", &ctx.name)]),
@@ -431,33 +460,37 @@ fn person_context(
         m.scale.max_f(),
     )?;
     if let Some(g) = &gaps {
-        let mut items: Vec<(String, Option<f64>)> = m
+        let mut items: Vec<(String, Shown<f64>)> = m
             .competencies
             .iter()
             .enumerate()
-            .filter(|(c, _)| g.competency_required[*c].is_some())
-            .map(|(c, comp)| (comp.name.clone(), g.competency_gap[c]))
+            .filter(|(c, _)| g.gaps.competency_required[*c].is_some())
+            .map(|(c, comp)| (comp.name.clone(), g.competency[c]))
             .collect();
-        // Largest shortfall first; not assessed last.
+        // Largest shortfall first; not assessed, then withheld, last.
+        let rank = |x: &Shown<f64>| match x {
+            Shown::Value(_) => 0,
+            Shown::Missing => 1,
+            Shown::Withheld => 2,
+        };
         items.sort_by(|a, b| match (a.1, b.1) {
-            (Some(x), Some(y)) => x.total_cmp(&y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
+            (Shown::Value(x), Shown::Value(y)) => x.total_cmp(&y),
+            (x, y) => rank(&x).cmp(&rank(&y)),
         });
         ctx.gaps = charts::gap_bars(&t.label("gap_chart_title"), &items, "0")?;
     }
 
     // The competency table, with the group columns of the shown groups.
     for (k, cat) in m.categories.iter().enumerate() {
+        let gap = gaps.as_ref().map_or(Shown::Missing, |g| g.category[k]);
         ctx.rows.push(Row {
             kind: "category",
             name: cat.name.clone(),
             critical: false,
-            required: num(gaps.as_ref().and_then(|g| g.category_required[k])),
-            score: num(s.category[k]),
-            gap: signed(gaps.as_ref().and_then(|g| g.category_gap[k])),
-            gap_class: gap_class(gaps.as_ref().and_then(|g| g.category_gap[k])),
+            required: num(gaps.as_ref().and_then(|g| g.gaps.category_required[k])),
+            score: num_shown(view.category(k)),
+            gap: signed_shown(gap),
+            gap_class: gap_class_shown(gap),
             low_precision: false,
             cells: shown
                 .iter()
@@ -469,10 +502,10 @@ fn person_context(
         });
         for c in m.competencies_of(k) {
             let comp = &m.competencies[c];
-            let gap = gaps.as_ref().and_then(|g| g.competency_gap[c]);
+            let gap = gaps.as_ref().map_or(Shown::Missing, |g| g.competency[c]);
             let cells = shown
                 .iter()
-                .map(|&g| match vis.cell(m, data, pp, c, g) {
+                .map(|&g| match sd.cell(m, &view, pp, c, g) {
                     CellView::Mean(v) => CellCtx {
                         text: num(Some(v)),
                         class: "mean",
@@ -481,39 +514,39 @@ fn person_context(
                         text: "·".into(),
                         class: "na",
                     },
-                    CellView::Withheld => {
-                        ctx.any_withheld_cell = true;
-                        CellCtx {
-                            text: "‡".into(),
-                            class: "withheld",
-                        }
-                    }
+                    CellView::Withheld => CellCtx {
+                        text: super::WITHHELD.into(),
+                        class: "withheld",
+                    },
                 })
                 .collect();
             ctx.rows.push(Row {
                 kind: "competency",
                 name: comp.name.clone(),
                 critical: comp.critical,
-                required: num(gaps.as_ref().and_then(|g| g.competency_required[c])),
-                score: num(s.competency[c]),
-                gap: signed(gap),
-                gap_class: gap_class(gap),
-                low_precision: precision::precision(m, data, pp, c).low_precision == Some(true),
+                required: num(gaps.as_ref().and_then(|g| g.gaps.competency_required[c])),
+                score: num_shown(view.competency(c)),
+                gap: signed_shown(gap),
+                gap_class: gap_class_shown(gap),
+                low_precision: view.low_precision(c),
                 cells,
             });
         }
     }
-
+    ctx.any_withheld_cell = ctx
+        .rows
+        .iter()
+        .any(|r| r.score == super::WITHHELD || r.cells.iter().any(|c| c.text == super::WITHHELD));
     ctx.any_low_precision = ctx.rows.iter().any(|r| r.low_precision);
 
     // Blind spots and hidden strengths: self against the score, which is
     // the others' view (weight-0 groups such as self never enter it).
     if let Some(sg) = self_group(env) {
-        if matches!(vis.groups[sg], GroupStatus::Shown(_)) {
+        if matches!(view.groups[sg], GroupStatus::Shown(_)) {
             ctx.self_available = true;
             for (c, comp) in m.competencies.iter().enumerate() {
-                let (CellView::Mean(me), Some(others)) =
-                    (vis.cell(m, data, pp, c, sg), s.competency[c])
+                let (CellView::Mean(me), Shown::Value(others)) =
+                    (sd.cell(m, &view, pp, c, sg), view.competency(c))
                 else {
                     continue;
                 };
@@ -536,12 +569,13 @@ fn person_context(
     // Shortfalls with what good looks like at the required level.
     if let Some(g) = &gaps {
         for (c, comp) in m.competencies.iter().enumerate() {
-            let Some(req) = g.competency_required[c] else {
+            let Some(req) = g.gaps.competency_required[c] else {
                 continue;
             };
-            match s.competency[c] {
-                None => ctx.not_assessed.push(comp.name.clone()),
-                Some(sc) if sc < req - 1e-9 => {
+            match view.competency(c) {
+                Shown::Withheld => ctx.withheld_required.push(comp.name.clone()),
+                Shown::Missing => ctx.not_assessed.push(comp.name.clone()),
+                Shown::Value(sc) if sc < req - 1e-9 => {
                     let (level, indicator) = match comp.indicator_for(req) {
                         Some((l, text)) => (
                             match m.scale.label(l) {
@@ -562,39 +596,62 @@ fn person_context(
                         indicator,
                     });
                 }
-                Some(_) => {}
+                Shown::Value(_) => {}
             }
         }
     }
 
     ctx.plan = Some(super::plan::person_plan(
         env,
-        &s,
+        &view,
         p.grade,
         super::plan::choice(opts.grade),
         budget,
     ));
 
     if let Some(prev) = prev {
-        ctx.change = Some(change(env, data, pp, prev, &s)?);
+        ctx.change = Some(change(env, sd, pp, prev, &view)?);
     }
     Ok(ctx)
 }
 
-fn change(env: &Env, data: &Dataset, pp: usize, prev: usize, now: &PersonScores) -> Result<Change> {
+/// A comment as printed: at most `MAX_COMMENT_CHARS` characters, a longer
+/// one cut with a note saying how much was left out.
+fn cut_comment(t: &super::Templates, text: &str) -> String {
+    match text.char_indices().nth(MAX_COMMENT_CHARS) {
+        None => text.to_string(),
+        Some((i, _)) => {
+            let rest = text[i..].chars().count();
+            format!(
+                "{}… {}",
+                &text[..i],
+                t.fill(
+                    "comment_cut",
+                    &[
+                        ("n", &rest.to_string()),
+                        ("max", &MAX_COMMENT_CHARS.to_string())
+                    ]
+                )
+            )
+        }
+    }
+}
+
+fn change(env: &Env, sd: &Screened, pp: usize, prev: usize, now: &View) -> Result<Change> {
     let m = env.model;
     let t = env.templates;
+    let data: &Dataset = &sd.data;
     let before_p = &data.people[prev];
     let p = &data.people[pp];
     let heading = t.fill("change_since", &[("period", &before_p.period)]);
-    if Visibility::of(m, data, prev).scores_withheld {
+    let before = sd.view(m, prev, &env.weights);
+    if before.scores_withheld {
         return Ok(Change {
             heading,
             grade_note: t.label("change_withheld"),
             rows: Vec::new(),
         });
     }
-    let before = score::score_person(m, data, prev, &env.weights);
     let grade_note = if before_p.grade != p.grade {
         t.fill(
             "grade_changed",
@@ -606,18 +663,19 @@ fn change(env: &Env, data: &Dataset, pp: usize, prev: usize, now: &PersonScores)
     } else {
         String::new()
     };
-    let row = |kind: &'static str, name: String, b: Option<f64>, n: Option<f64>| {
+    let row = |kind: &'static str, name: String, b: Shown<f64>, n: Shown<f64>| {
         let d = match (b, n) {
-            (Some(b), Some(n)) => Some(n - b),
-            _ => None,
+            (Shown::Value(b), Shown::Value(n)) => Shown::Value(n - b),
+            (Shown::Withheld, _) | (_, Shown::Withheld) => Shown::Withheld,
+            _ => Shown::Missing,
         };
         ChangeRow {
             kind,
             name,
-            before: num(b),
-            now: num(n),
-            delta: signed(d),
-            class: gap_class(d),
+            before: num_shown(b),
+            now: num_shown(n),
+            delta: signed_shown(d),
+            class: gap_class_shown(d),
         }
     };
     // In tree order, as the competency table: overall, then each category
@@ -625,23 +683,23 @@ fn change(env: &Env, data: &Dataset, pp: usize, prev: usize, now: &PersonScores)
     let mut rows = vec![row(
         "overall",
         t.label("overall"),
-        before.overall,
-        now.overall,
+        before.overall(),
+        now.overall(),
     )];
     for (k, cat) in m.categories.iter().enumerate() {
         rows.push(row(
             "category",
             cat.name.clone(),
-            before.category[k],
-            now.category[k],
+            before.category(k),
+            now.category(k),
         ));
         for c in m.competencies_of(k) {
             let name = m.competencies[c].name.clone();
             rows.push(row(
                 "competency",
                 name,
-                before.competency[c],
-                now.competency[c],
+                before.competency(c),
+                now.competency(c),
             ));
         }
     }

@@ -3,12 +3,12 @@
 //!
 //! The report stage is the last in the pipeline: it reads the model, the
 //! accumulated `Dataset` and the scores computed from it by `score`, and
-//! never goes back to ingestion. This module builds the template contexts;
-//! `charts` draws the SVG charts, `anonymity` decides what of each rater
-//! group may be shown, `templates` loads the Tera templates and labels,
-//! and one file per report kind assembles its page.
+//! never goes back to ingestion. Every number a page shows comes through
+//! `crate::anonymity::View`, which decides what of each rater group may be
+//! shown. This module builds the template contexts; `charts` draws the SVG
+//! charts, `templates` loads the Tera templates and labels, and one file per
+//! report kind assembles its page.
 
-pub mod anonymity;
 pub mod audit;
 pub mod charts;
 pub mod compare;
@@ -18,6 +18,7 @@ pub mod plan;
 pub mod team;
 pub mod templates;
 
+use crate::anonymity::{Mode, Shown};
 use crate::error::{KsaError, Result};
 use crate::ingest::Dataset;
 use crate::model::{Language, Model};
@@ -39,6 +40,8 @@ pub struct Env<'a> {
     pub weighting: Option<String>,
     pub templates: &'a Templates,
     pub audit: Audit,
+    /// `--strict-anonymity`: pages computed from the shown ratings only.
+    pub anonymity: Mode,
 }
 
 impl Env<'_> {
@@ -61,7 +64,13 @@ impl Env<'_> {
         ctx.insert("title", title);
         ctx.insert("model_name", &self.model.name);
         ctx.insert("weighting", &self.weighting);
+        ctx.insert("strict_anonymity", &(self.anonymity == Mode::Strict));
         ctx
+    }
+
+    /// The data and anonymity mask every page of `data` is computed from.
+    pub fn screen<'d>(&self, data: &'d Dataset) -> crate::anonymity::Screened<'d> {
+        crate::anonymity::Screened::new(self.model, data, self.anonymity)
     }
 
     pub fn grade_name(&self, g: Option<usize>) -> String {
@@ -160,6 +169,41 @@ pub fn signed(x: Option<f64>) -> String {
 pub fn pct(x: Option<f64>) -> String {
     x.map(|v| format!("{}%", format_rounded(v * 100.0, 1)))
         .unwrap_or_else(|| "—".to_string())
+}
+
+/// The mark of a cell withheld for anonymity.
+pub const WITHHELD: &str = "‡";
+
+/// A shown number: rounded, "—" when undefined, "‡" when withheld.
+pub fn num_shown(x: Shown<f64>) -> String {
+    match x {
+        Shown::Withheld => WITHHELD.to_string(),
+        x => num(x.value()),
+    }
+}
+
+/// A shown gap with its sign.
+pub fn signed_shown(x: Shown<f64>) -> String {
+    match x {
+        Shown::Withheld => WITHHELD.to_string(),
+        x => signed(x.value()),
+    }
+}
+
+/// A shown fit as a percentage.
+pub fn pct_shown(x: Shown<f64>) -> String {
+    match x {
+        Shown::Withheld => WITHHELD.to_string(),
+        x => pct(x.value()),
+    }
+}
+
+/// CSS class of a shown gap.
+pub fn gap_class_shown(x: Shown<f64>) -> &'static str {
+    match x {
+        Shown::Withheld => "withheld",
+        x => gap_class(x.value()),
+    }
 }
 
 /// CSS class of a gap: shortfall, met, above.

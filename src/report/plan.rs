@@ -2,15 +2,17 @@
 //! the plans themselves are `crate::plan`'s; this turns them into what the
 //! templates show.
 //!
-//! Anonymity: a plan is computed from the person's scores, so whoever's
-//! scores are withheld (rule 4 of `anonymity`) has no plan on any page, and
-//! is left out of the team's training-needs analysis as they are left out of
-//! every team figure — a course's need count that included them could be
-//! compared with their absence elsewhere.
+//! Anonymity: a plan is computed from the scores a page shows
+//! (`anonymity::View`), so a withheld competency gets no course and its
+//! plan line reads ‡; whoever's scores are withheld altogether has no plan
+//! on any page, and is left out of the team's training-needs analysis as
+//! they are left out of every team figure — a course's need count that
+//! included them could be compared with their absence elsewhere.
 
 use super::{num, Env};
+use crate::anonymity::View;
 use crate::model::Model;
-use crate::plan::{self, team, Budget, Need, NeedStatus, TargetChoice, TrainingPlan};
+use crate::plan::{self, team, Budget, Need, NeedStatus, PlanStatus, TargetChoice, TrainingPlan};
 use crate::score::PersonScores;
 use serde::Serialize;
 
@@ -86,6 +88,8 @@ pub struct PersonPlanCtx {
     cost: String,
     weighted_shortfall: String,
     weighted_closed: String,
+    /// A need that is not withheld.
+    any_shown_need: bool,
 }
 
 /// Levels course `t` added to need `n`: the courses on one competency apply
@@ -107,16 +111,18 @@ fn increments(model: &Model, n: &Need) -> Vec<(usize, f64)> {
         .collect()
 }
 
-/// The individual report's plan for scores `s` against `choice`.
+/// The individual report's plan for the shown scores of `view` against
+/// `choice`.
 pub fn person_plan(
     env: &Env,
-    s: &PersonScores,
+    view: &View,
     own_grade: Option<usize>,
     choice: TargetChoice,
     budget: Budget,
 ) -> PersonPlanCtx {
     let m = env.model;
     let t = env.templates;
+    let s = &view.scores;
     let target = plan::resolve_target(m, own_grade, choice);
     let tp: TrainingPlan = plan::plan_person(m, s, target, &env.weights, budget);
     let mut raised: Vec<Vec<String>> = vec![Vec::new(); m.training.len()];
@@ -150,6 +156,22 @@ pub fn person_plan(
         .iter()
         .map(|n| {
             let comp = &m.competencies[n.competency];
+            if view.withheld(n.competency) {
+                // Not assessed in the shown scores: withheld, not unrated.
+                let w = super::WITHHELD.to_string();
+                return NeedCtx {
+                    name: comp.name.clone(),
+                    critical: comp.critical,
+                    score: w.clone(),
+                    required: num(Some(n.required)),
+                    after: w.clone(),
+                    status_code: "withheld",
+                    status: t.label("need_withheld"),
+                    action: w,
+                    not_trainable: false,
+                    courses: String::new(),
+                };
+            }
             NeedCtx {
                 name: comp.name.clone(),
                 critical: comp.critical,
@@ -169,9 +191,22 @@ pub fn person_plan(
             }
         })
         .collect();
+    // A withheld need is left open by every plan; the status speaks of the
+    // shortfalls the page shows.
+    let open_shown = tp
+        .needs
+        .iter()
+        .any(|n| !view.withheld(n.competency) && n.status != NeedStatus::Closed);
+    let any_shown = tp.needs.iter().any(|n| !view.withheld(n.competency));
+    let status_code = match tp.status {
+        PlanStatus::Partial if !open_shown && any_shown => PlanStatus::Complete.code(),
+        PlanStatus::Partial if !any_shown => "no_shown_shortfall",
+        s => s.code(),
+    };
     PersonPlanCtx {
-        status_code: tp.status.code(),
-        status: t.label(&format!("plan_{}", tp.status.code())),
+        status_code,
+        status: t.label(&format!("plan_{status_code}")),
+        any_shown_need: any_shown,
         target: env.grade_name(tp.target),
         budget: budget_text(env, budget, true),
         courses,

@@ -1,12 +1,14 @@
 //! The team report: one page for a unit (`--unit`) or everyone, in one
-//! period. People whose scores are withheld for anonymity (rule 4 of
-//! `anonymity`) are counted but left out of every score, chart and mean,
-//! since a mean that includes them could be subtracted back.
+//! period. Every figure comes from the members' `anonymity::View`s: a
+//! withheld cell (‡) is left out of every mean, count and chart, and people
+//! whose scores are withheld altogether are counted but left out of every
+//! score, chart and mean, since a mean that includes them could be
+//! subtracted back.
 
-use super::anonymity::{GroupStatus, Visibility};
 use super::charts;
-use super::{gap_class, num, pct, signed, Card, Env, Page};
+use super::{gap_class, num, num_shown, pct, pct_shown, signed, Card, Env, Page};
 use crate::analysis::stats::{self, icc::IccType, raters, self_other, Note};
+use crate::anonymity::{GroupStatus, Shown, View};
 use crate::error::{KsaError, Result};
 use crate::ingest::Dataset;
 use crate::plan::Budget;
@@ -130,6 +132,8 @@ struct TeamCtx {
     plan: super::plan::TeamPlanCtx,
     plan_withheld: String,
     data_quality: DataQualityCtx,
+    /// Some figure reads ‡.
+    any_withheld: bool,
 }
 
 #[derive(Serialize)]
@@ -185,7 +189,8 @@ struct DataQualityCtx {
 
 struct Member {
     pp: usize,
-    vis: Visibility,
+    view: View,
+    /// `None` when the person's scores are withheld altogether.
     s: Option<score::PersonScores>,
     target: Option<usize>,
 }
@@ -213,6 +218,8 @@ pub fn render_within(
 ) -> Result<Page> {
     let m = env.model;
     let t = env.templates;
+    let sd = env.screen(data);
+    let data: &Dataset = &sd.data;
     let period = super::choose_period(data, opts.period.as_deref())?;
     let unit = opts.unit.as_deref().map(str::trim);
     let mut pps: Vec<usize> = (0..data.people.len())
@@ -234,11 +241,11 @@ pub fn render_within(
     let members: Vec<Member> = pps
         .iter()
         .map(|&pp| {
-            let vis = Visibility::of(m, data, pp);
-            let s = (!vis.scores_withheld).then(|| score::score_person(m, data, pp, &env.weights));
+            let view = sd.view(m, pp, &env.weights);
+            let s = (!view.scores_withheld).then(|| view.scores.clone());
             Member {
                 pp,
-                vis,
+                view,
                 s,
                 target: score::target_grade(opts.grade, data.people[pp].grade),
             }
@@ -247,23 +254,27 @@ pub fn render_within(
     let visible: Vec<&Member> = members.iter().filter(|x| x.s.is_some()).collect();
     let withheld = members.len() - visible.len();
 
-    let fit_of = |x: &Member| match (&x.s, x.target) {
-        (Some(s), Some(g)) => score::fit(m, s, g, &env.weights),
-        _ => None,
+    let fit_of = |x: &Member| match x.target {
+        Some(g) if x.s.is_some() => x.view.fit(m, g, &env.weights),
+        _ => Shown::Missing,
+    };
+    let meets_of = |x: &Member, g: Option<usize>| match g {
+        Some(g) if x.s.is_some() => x.view.meets(m, g),
+        _ => Shown::Missing,
     };
     let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
     let overalls: Vec<f64> = visible
         .iter()
-        .filter_map(|x| x.s.as_ref()?.overall)
+        .filter_map(|x| x.view.overall().value())
         .collect();
-    let fits: Vec<f64> = visible.iter().filter_map(|x| fit_of(x)).collect();
-    let meeting = visible
+    let fits: Vec<f64> = visible.iter().filter_map(|x| fit_of(x).value()).collect();
+    let verdicts: Vec<Shown<bool>> = visible.iter().map(|x| meets_of(x, x.target)).collect();
+    let meeting = verdicts
         .iter()
-        .filter(|x| match (&x.s, x.target) {
-            (Some(s), Some(g)) => score::meets(m, s, g),
-            _ => false,
-        })
+        .filter(|v| **v == Shown::Value(true))
         .count();
+    let decided = verdicts.iter().filter(|v| v.value().is_some()).count();
+    let undecided = verdicts.iter().filter(|v| v.is_withheld()).count();
 
     let mut cards = vec![
         Card::new(
@@ -281,8 +292,12 @@ pub fn render_within(
         Card::new(t.label("mean_fit"), pct(mean(&fits)), String::new(), "na"),
         Card::new(
             t.label("meeting_target"),
-            format!("{meeting} / {}", visible.len()),
-            String::new(),
+            format!("{meeting} / {decided}"),
+            if undecided > 0 {
+                t.fill("verdicts_withheld", &[("n", &undecided.to_string())])
+            } else {
+                String::new()
+            },
             "na",
         ),
     ];
@@ -300,14 +315,24 @@ pub fn render_within(
     let mut placement_cols: Vec<String> = m.grades.iter().map(|g| g.name.clone()).collect();
     placement_cols.push(none.clone());
     let ng = m.grades.len();
-    let mut table = vec![vec![0u64; ng + 1]; ng + 1];
+    // Columns: each grade, none, and ‡ (a verdict the shown scores leave open).
+    let mut table = vec![vec![0u64; ng + 2]; ng + 1];
     for x in &visible {
         let own = data.people[x.pp].grade.unwrap_or(ng);
-        let placed =
-            x.s.as_ref()
-                .and_then(|s| score::placement(m, s))
-                .unwrap_or(ng);
+        let placed = match x.view.placement(m) {
+            Shown::Value(g) => g,
+            Shown::Missing => ng,
+            Shown::Withheld => ng + 1,
+        };
         table[own][placed] += 1;
+    }
+    let withheld_col = table.iter().any(|r| r[ng + 1] > 0);
+    if withheld_col {
+        placement_cols.push(super::WITHHELD.to_string());
+    } else {
+        for r in &mut table {
+            r.pop();
+        }
     }
     let placement_rows: Vec<PlacementRow> = table
         .into_iter()
@@ -342,11 +367,11 @@ pub fn render_within(
     )?;
 
     // Gaps per member and competency, against each one's target grade.
-    let gaps: Vec<Vec<Option<f64>>> = visible
+    let gaps: Vec<Vec<Shown<f64>>> = visible
         .iter()
-        .map(|x| match (&x.s, x.target) {
-            (Some(s), Some(g)) => score::gaps(m, s, g, &env.weights).competency_gap,
-            _ => vec![None; m.competencies.len()],
+        .map(|x| match x.target {
+            Some(g) => x.view.gaps(m, g, &env.weights).competency,
+            None => vec![Shown::Missing; m.competencies.len()],
         })
         .collect();
     let cols: Vec<String> = m.competencies.iter().map(|c| c.name.clone()).collect();
@@ -381,13 +406,13 @@ pub fn render_within(
             .iter()
             .map(|(u, v)| format!("{u} (n={})", v.len()))
             .collect();
-        let values: Vec<Vec<Option<f64>>> = by_unit
+        let values: Vec<Vec<Shown<f64>>> = by_unit
             .values()
             .map(|idx| {
                 (0..cols.len())
                     .map(|c| {
-                        let v: Vec<f64> = idx.iter().filter_map(|&i| gaps[i][c]).collect();
-                        mean(&v)
+                        let v: Vec<f64> = idx.iter().filter_map(|&i| gaps[i][c].value()).collect();
+                        Shown::new(mean(&v), false)
                     })
                     .collect()
             })
@@ -410,7 +435,7 @@ pub fn render_within(
     // Weakest and strongest competencies by mean gap.
     let mut stats: Vec<(usize, f64, usize, usize)> = Vec::new();
     for c in 0..m.competencies.len() {
-        let v: Vec<f64> = gaps.iter().filter_map(|g| g[c]).collect();
+        let v: Vec<f64> = gaps.iter().filter_map(|g| g[c].value()).collect();
         if let Some(mg) = mean(&v) {
             let short = v.iter().filter(|&&g| g < -1e-9).count();
             stats.push((c, mg, short, v.len()));
@@ -432,7 +457,7 @@ pub fn render_within(
         &t.label("mean_gap_title"),
         &stats
             .iter()
-            .map(|&(c, mg, _, _)| (m.competencies[c].name.clone(), Some(mg)))
+            .map(|&(c, mg, _, _)| (m.competencies[c].name.clone(), Shown::Value(mg)))
             .collect::<Vec<_>>(),
         "0",
     )?;
@@ -442,7 +467,7 @@ pub fn render_within(
         .filter(|&g| {
             members
                 .iter()
-                .any(|x| x.vis.groups[g] != GroupStatus::NoRatings)
+                .any(|x| x.view.groups[g] != GroupStatus::NoRatings)
         })
         .collect();
     let mut coverage: Vec<CoverageGroup> = relevant
@@ -457,7 +482,7 @@ pub fn render_within(
     for x in &members {
         let mut missing = Vec::new();
         for (k, &g) in relevant.iter().enumerate() {
-            match x.vis.groups[g] {
+            match x.view.groups[g] {
                 GroupStatus::NoRatings => {
                     coverage[k].none += 1;
                     missing.push(t.fill("lacks_none", &[("group", &m.raters[g].name)]));
@@ -492,18 +517,24 @@ pub fn render_within(
                 unit: p.unit.clone().unwrap_or_default(),
                 grade: env.grade_name(p.grade),
                 withheld: x.s.is_none(),
-                overall: num(x.s.as_ref().and_then(|s| s.overall)),
-                fit: pct(fit),
-                fit_class: match (&x.s, x.target) {
-                    (Some(s), Some(g)) if score::meets(m, s, g) => "pos",
-                    (Some(_), Some(_)) => "neg",
-                    _ => "na",
+                overall: num_shown(x.view.overall()),
+                fit: pct_shown(fit),
+                fit_class: match meets_of(x, x.target) {
+                    Shown::Value(true) => "pos",
+                    Shown::Value(false) => "neg",
+                    Shown::Withheld => "withheld",
+                    Shown::Missing => "na",
                 },
-                placement: env.grade_name(x.s.as_ref().and_then(|s| score::placement(m, s))),
-                ready: match (&x.s, next) {
-                    (Some(s), Some(g)) if score::meets(m, s, g) => t.label("yes"),
-                    (Some(_), Some(_)) => t.label("no"),
-                    _ => "—".into(),
+                placement: match x.view.placement(m) {
+                    Shown::Value(g) => env.grade_name(Some(g)),
+                    Shown::Withheld => super::WITHHELD.to_string(),
+                    Shown::Missing => env.grade_name(None),
+                },
+                ready: match meets_of(x, next) {
+                    Shown::Value(true) => t.label("yes"),
+                    Shown::Value(false) => t.label("no"),
+                    Shown::Withheld => super::WITHHELD.to_string(),
+                    Shown::Missing => "—".into(),
                 },
             }
         })
@@ -531,14 +562,15 @@ pub fn render_within(
         String::new()
     };
 
-    let people_shown: Vec<usize> = visible.iter().map(|x| x.pp).collect();
-    let data_quality = data_quality(env, data, &people_shown);
+    let data_quality = data_quality(env, data, &visible);
 
     let scope = match unit {
         Some(u) => u.to_string(),
         None => t.label("everyone"),
     };
+    let any_withheld = visible.iter().any(|x| x.view.any_withheld());
     let ctx_t = TeamCtx {
+        any_withheld,
         scope: scope.clone(),
         period: if period.is_empty() {
             "—".into()
@@ -588,18 +620,34 @@ fn share(k: usize, n: usize) -> String {
     }
 }
 
-/// The "data quality" section (issue 6) over the person-periods whose
-/// scores are shown: withheld people stay out of these statistics too.
-fn data_quality(env: &Env, data: &Dataset, people: &[usize]) -> DataQualityCtx {
+/// The "data quality" section over the person-periods whose scores are
+/// shown: withheld people stay out of these statistics too, and the share
+/// of low-precision scores counts the ◇ markers the pages show (rule 4 of
+/// `anonymity`), so it cannot be compared with them to learn more.
+fn data_quality(env: &Env, data: &Dataset, members: &[&Member]) -> DataQualityCtx {
     let m = env.model;
     let t = env.templates;
+    let people: Vec<usize> = members.iter().map(|x| x.pp).collect();
     let dq = stats::data_quality(
         m,
         data,
-        people,
+        &people,
         self_other::DEFAULT_THRESHOLD,
         raters::DEFAULT_MIN_RATINGS,
     );
+    let n_c = m.competencies.len();
+    let shown_scores = members
+        .iter()
+        .map(|x| {
+            (0..n_c)
+                .filter(|&c| x.view.competency(c).value().is_some())
+                .count()
+        })
+        .sum();
+    let marked = members
+        .iter()
+        .map(|x| (0..n_c).filter(|&c| x.view.low_precision(c)).count())
+        .sum();
     let icc = dq
         .icc
         .as_deref()
@@ -693,7 +741,7 @@ fn data_quality(env: &Env, data: &Dataset, people: &[usize]) -> DataQualityCtx {
         None => (Vec::new(), String::new()),
     };
     DataQualityCtx {
-        low_precision: share(dq.low_precision, dq.scores),
+        low_precision: share(marked, shown_scores),
         low_agreement: share(dq.low_agreement, dq.rwg_computed),
         kept: dq.icc.is_some(),
         icc,
@@ -730,8 +778,11 @@ fn nine_box(
     // grid[potential][performance]
     let mut grid: Vec<Vec<Vec<String>>> = vec![vec![Vec::new(); 3]; 3];
     let (mut top, mut no_grade, mut unassessed) = (0usize, 0usize, 0usize);
+    let mut partly_withheld = 0usize;
     for x in visible {
-        let Some(s) = &x.s else { continue };
+        if x.s.is_none() {
+            continue;
+        }
         let Some(own) = data.people[x.pp].grade else {
             no_grade += 1;
             continue;
@@ -740,11 +791,18 @@ fn nine_box(
             top += 1;
             continue;
         };
-        let perf = score::gaps(m, s, own, &env.weights).overall_gap;
-        let pot = score::fit(m, s, next, &env.weights);
-        let (Some(perf), Some(pot)) = (perf, pot) else {
-            unassessed += 1;
-            continue;
+        let perf = x.view.gaps(m, own, &env.weights).overall;
+        let pot = x.view.fit(m, next, &env.weights);
+        let (perf, pot) = match (perf, pot) {
+            (Shown::Value(a), Shown::Value(b)) => (a, b),
+            (Shown::Withheld, _) | (_, Shown::Withheld) => {
+                partly_withheld += 1;
+                continue;
+            }
+            _ => {
+                unassessed += 1;
+                continue;
+            }
         };
         grid[band(pot, POT_LOW, POT_HIGH)][band(perf, PERF_LOW, PERF_HIGH)].push(label_of(x));
     }
@@ -798,7 +856,7 @@ fn nine_box(
         (top, "nine_box_top_grade"),
         (no_grade, "nine_box_no_grade"),
         (unassessed, "nine_box_unassessed"),
-        (withheld, "nine_box_withheld"),
+        (withheld + partly_withheld, "nine_box_withheld"),
     ] {
         if n > 0 {
             left_out.push(t.fill(key, &[("n", &n.to_string())]));

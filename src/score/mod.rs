@@ -16,7 +16,7 @@ pub mod round;
 
 pub use fit::{attainment, fit};
 pub use gap::{gaps, Gaps};
-pub use place::{meets, placement, shortfall_allowed};
+pub use place::{competency_meets, meets, placement, shortfall_allowed};
 pub use rank::{rank_candidates, Ranked};
 
 use crate::ingest::Dataset;

@@ -27,11 +27,14 @@ pub fn meets(model: &Model, s: &PersonScores, grade: usize) -> bool {
         .enumerate()
         .all(|(c, comp)| match comp.requirement(grade) {
             None => true,
-            Some(req) => match s.competency[c] {
-                None => false,
-                Some(sc) => sc >= req - shortfall_allowed(model, comp) - ALLOWANCE,
-            },
+            Some(req) => competency_meets(model, comp, s.competency[c], req),
         })
+}
+
+/// §5 for one required competency: assessed and `s_c ≥ req − tol_c` (with
+/// the 1e-9 allowance).
+pub fn competency_meets(model: &Model, comp: &Competency, score: Option<f64>, req: f64) -> bool {
+    score.is_some_and(|sc| sc >= req - shortfall_allowed(model, comp) - ALLOWANCE)
 }
 
 /// The most senior grade (last in model order) that the person meets, even

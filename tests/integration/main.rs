@@ -1,6 +1,7 @@
 //! Integration tests: they drive the real `ksa` binary on real files.
 //! One module per area; `common` has the helpers.
 
+mod anonymity;
 mod appraise;
 mod common;
 mod customer_service;
