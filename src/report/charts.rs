@@ -115,7 +115,8 @@ fn chart_err<E: std::fmt::Debug>(e: E) -> KsaError {
 }
 
 fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;")
+    super::visible_text(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
@@ -143,7 +144,11 @@ fn draw_svg(w: u32, h: u32, title: &str, f: impl FnOnce(&Area) -> DrawResult) ->
 }
 
 fn text(area: &Area, s: &str, x: f64, y: f64, st: &TextStyle) -> DrawResult {
-    area.draw(&Text::new(s.to_string(), (x as i32, y as i32), st.clone()))
+    area.draw(&Text::new(
+        super::visible_text(s).into_owned(),
+        (x as i32, y as i32),
+        st.clone(),
+    ))
 }
 
 fn line(area: &Area, pts: &[(f64, f64)], color: &RGBColor, width: u32) -> DrawResult {

@@ -171,6 +171,47 @@ pub fn pct(x: Option<f64>) -> String {
         .unwrap_or_else(|| "—".to_string())
 }
 
+/// Whether `c` changes how the text around it is shown while showing nothing
+/// itself: C0/C1 controls other than line feed and tab, the bidirectional
+/// controls (U+061C, U+200E/F, U+202A–E, U+2066–9) and zero-width
+/// characters (U+200B–D, U+2060–4, U+FEFF). A person id with U+202E would
+/// otherwise turn the rest of a line around on a manager's page.
+pub fn is_invisible_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
+/// Text from the data as a page shows it: every invisible control
+/// (`is_invisible_control`) written out as `[U+XXXX]`, so it is seen and
+/// acts on nothing.
+pub fn visible_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_invisible_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if is_invisible_control(c) {
+            out.push_str(&format!("[U+{:04X}]", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The templates' escaping: invisible controls made visible, then HTML.
+pub fn escape_html_visible(input: &str, w: &mut dyn Write) -> std::io::Result<()> {
+    tera::escape_html(&visible_text(input), w)
+}
+
 /// The mark of a cell withheld for anonymity.
 pub const WITHHELD: &str = "‡";
 

@@ -95,6 +95,9 @@ impl Templates {
         // Every value from the data is escaped in the HTML templates; charts
         // are inserted with `| safe` because they are built (and escaped) here.
         tera.autoescape_on([".html"]);
+        // Escaping also shows bidirectional and zero-width controls
+        // (`report::visible_text`), which HTML escaping leaves alone.
+        tera.set_escape_fn(super::escape_html_visible);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| KsaError::invalid(tera_error("templates", &e)))?;
         Ok(Templates { tera, labels, lang })

@@ -353,6 +353,65 @@ fn data_is_escaped_and_file_names_stay_inside_out() {
 }
 
 #[test]
+fn bidi_and_zero_width_controls_are_shown_and_text_from_the_data_isolated() {
+    // Fails on the code before: U+202E and U+200B reached titles, tables,
+    // the 9-box and the chart labels as they were, so "RM\u{202E}100" read
+    // "RM001" turned around and a zero-width space made two names look alike.
+    let dir = workdir();
+    write(dir.path(), "model.toml", MODEL);
+    let evals = "person_id,name,unit,grade,period,rater,rater_id,competency,score,comment
+RM\u{202E}100,Ev\u{200B}e \u{2067}x,U\u{202D}1,rm,2026H1,supervisor,S1,a,4,note \u{202E}txet
+RM\u{202E}100,Ev\u{200B}e \u{2067}x,U\u{202D}1,rm,2026H1,supervisor,S1,b,3,
+RM002,\u{05E9}\u{05DC}\u{05D5}\u{05DD} 12,U\u{202D}1,rm,2026H1,supervisor,S1,a,4,
+";
+    write(dir.path(), "evals.csv", evals);
+    let mut pages = Vec::new();
+    for kind in [
+        &["individual"][..],
+        &["team"][..],
+        &["compare", "--grade", "rm"][..],
+    ] {
+        let mut args = kind.to_vec();
+        args.extend([
+            "--model",
+            "model.toml",
+            "--evals",
+            "evals.csv",
+            "--out",
+            "out",
+        ]);
+        pages.extend(report(dir.path(), &args));
+    }
+    assert_eq!(pages.len(), 5, "{pages:?}");
+    for p in &pages {
+        let raw = std::fs::read_to_string(p).unwrap();
+        for c in ['\u{202E}', '\u{202D}', '\u{2067}', '\u{200B}'] {
+            assert!(!raw.contains(c), "{}: raw U+{:04X}", p.display(), c as u32);
+        }
+    }
+    let person = pages
+        .iter()
+        .find(|p| {
+            p.to_string_lossy().contains("person-RM") && !p.ends_with("person-RM002-2026H1.html")
+        })
+        .expect("the first person's page");
+    let doc = parse(person);
+    assert_eq!(texts(&doc, "h1 bdi"), ["Ev[U+200B]e [U+2067]x"]);
+    assert!(texts(&doc, ".meta")[0].contains("RM[U+202E]100"));
+    assert!(texts(&doc, "#comments li bdi")[0].contains("note [U+202E]txet"));
+    assert!(texts(&doc, "#radar svg")[0].contains("Ev[U+200B]e [U+2067]x"));
+    let team = parse(pages.iter().find(|p| p.ends_with("team.html")).unwrap());
+    let nine_box = texts(&team, "#nine-box");
+    assert!(
+        nine_box[0].contains("Ev[U+200B]e [U+2067]x (RM[U+202E]100)"),
+        "{nine_box:?}"
+    );
+    // The stylesheet isolates inline text and table cells.
+    let raw = std::fs::read_to_string(person).unwrap();
+    assert!(raw.contains("b, a, span, bdi, .who { unicode-bidi: isolate; }"));
+}
+
+#[test]
 fn a_peer_group_below_min_count_is_neither_shown_nor_derivable() {
     let dir = fixture_dir();
     let files = report(
