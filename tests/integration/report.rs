@@ -990,3 +990,41 @@ fn team_report_has_a_data_quality_section_without_rater_ids() {
         .html();
     assert!(!section.contains("MGR0"), "a rater id in the section");
 }
+
+#[test]
+fn a_long_comment_is_cut_with_a_note() {
+    // Fails on the code before: a comment of any length was printed whole
+    // (a 1 GiB cell made a 1 GiB page).
+    let dir = workdir();
+    write(dir.path(), "model.toml", MODEL);
+    let long: String = "长".repeat(1999) + "尾" + &"x".repeat(3000);
+    write(
+        dir.path(),
+        "evals.csv",
+        &format!(
+            "person_id,grade,rater,rater_id,competency,score,comment\n\
+             P1,rm,supervisor,S1,a,4,{long}\nP1,rm,supervisor,S1,b,4,short\n"
+        ),
+    );
+    let files = report(
+        dir.path(),
+        &[
+            "individual",
+            "--model",
+            "model.toml",
+            "--evals",
+            "evals.csv",
+            "--out",
+            "out",
+        ],
+    );
+    let doc = parse(&files[0]);
+    let comments = texts(&doc, "#comments li bdi");
+    assert_eq!(comments.len(), 2);
+    let expected = format!(
+        "{}尾… (cut: 3000 more characters; a report shows at most 2000 characters of a comment)",
+        "长".repeat(1999)
+    );
+    assert_eq!(comments[0], expected);
+    assert_eq!(comments[1], "short");
+}
