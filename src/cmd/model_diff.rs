@@ -2,7 +2,7 @@
 //! changed (model/diff.rs) and, given ratings, whose placement and fit
 //! change when they are re-scored under it (analysis/revision.rs).
 
-use super::evaluate::ReadingFlags;
+use super::evaluate::{Out, ReadingFlags};
 use crate::analysis::revision::{Comparison, NotScored, Reading};
 use crate::cli::{DiffFormat, ModelDiffArgs};
 use crate::error::{KsaError, Result};
@@ -162,7 +162,13 @@ fn ingest_options(args: &ModelDiffArgs) -> Result<IngestOptions> {
         strict: args.strict,
         pseudonymize: args.pseudonymize.as_deref(),
     }
-    .ingest_options(args.out.as_deref(), &[&args.old, &args.new])
+    .ingest_options(
+        match args.out.as_deref() {
+            Some(o) => Out::File(o),
+            None => Out::Stdout,
+        },
+        &[&args.old, &args.new],
+    )
 }
 
 /// `--format`, else from the `--out` extension, else a table on a terminal

@@ -1,21 +1,28 @@
 //! The rejects file of `--skip-invalid` (evaluations.md): every rejected row
 //! with its original fields plus `source_file`, `line` and `reason`. Written
 //! to a temporary file beside the target and renamed into place at the end,
-//! so a run that fails later leaves no half-written rejects behind.
+//! so a run that fails later leaves no half-written rejects behind. The
+//! results rejects of `ksa appraise` are written by the same writer.
 
 use crate::error::{KsaError, Result};
 use crate::output::dest::AtomicFile;
 use csv::ByteRecord;
 use std::path::PathBuf;
 
-pub(super) struct Rejects {
+pub struct Rejects {
     path: PathBuf,
+    /// A name ksa chose: never written through a link.
+    own: bool,
     writer: Option<csv::Writer<AtomicFile>>,
 }
 
 impl Rejects {
-    pub fn new(path: Option<PathBuf>) -> Rejects {
+    /// The rejects file `path` (`rejects.csv` when `None`); `own` when ksa
+    /// chose the name (a default), so that it is never written through a
+    /// link (`AtomicFile::create_own`).
+    pub fn new(path: Option<PathBuf>, own: bool) -> Rejects {
         Rejects {
+            own: own || path.is_none(),
             path: path.unwrap_or_else(|| PathBuf::from("rejects.csv")),
             writer: None,
         }
@@ -23,7 +30,11 @@ impl Rejects {
 
     fn open(&mut self, header: &[&[u8]]) -> Result<&mut csv::Writer<AtomicFile>> {
         if self.writer.is_none() {
-            let tmp = AtomicFile::create(&self.path)?;
+            let tmp = if self.own {
+                AtomicFile::create_own(&self.path)?
+            } else {
+                AtomicFile::create(&self.path)?
+            };
             let mut w = csv::WriterBuilder::new()
                 .flexible(true)
                 .terminator(csv::Terminator::Any(b'\n'))
@@ -73,10 +84,12 @@ impl Rejects {
     }
 
     /// Puts the rejects file in place. With no rejected row it still writes
-    /// a header-only file, so a stale rejects file from an earlier run never
-    /// suggests rows were lost.
-    pub fn finish(mut self) -> Result<()> {
-        self.open(&[])?;
+    /// a header-only file (of `header`, then `source_file,line,reason`), so
+    /// a stale rejects file from an earlier run never suggests rows were
+    /// lost.
+    pub fn finish(mut self, header: &[String]) -> Result<()> {
+        let h: Vec<&[u8]> = header.iter().map(|s| s.as_bytes()).collect();
+        self.open(&h)?;
         let w = self.writer.take().unwrap();
         let file = w
             .into_inner()

@@ -8,6 +8,7 @@ mod editor;
 mod excel_in;
 mod excel_out;
 mod failure;
+mod files;
 mod fuzz_corpus;
 mod hostile;
 mod ingest;
