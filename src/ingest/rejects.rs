@@ -3,8 +3,15 @@
 //! to a temporary file beside the target and renamed into place at the end,
 //! so a run that fails later leaves no half-written rejects behind. The
 //! results rejects of `ksa appraise` are written by the same writer.
+//!
+//! The fields are written as they were read, except that a text field that
+//! a spreadsheet would run as a formula (`=HYPERLINK(…)`) gets a leading
+//! `'`, as in every CSV output (`output::csv_text`). A field that is a plain
+//! number (`-1`, `+4`, a rejected score) is left as it is: a number is no
+//! formula, and the person fixing the input should see what it held.
 
 use crate::error::{KsaError, Result};
+use crate::output::csv_text;
 use crate::output::dest::AtomicFile;
 use csv::ByteRecord;
 use std::path::PathBuf;
@@ -14,6 +21,15 @@ pub struct Rejects {
     /// A name ksa chose: never written through a link.
     own: bool,
     writer: Option<csv::Writer<AtomicFile>>,
+}
+
+/// A rejected field as the rejects file writes it.
+fn field(f: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if super::is_plain_number(f.trim_ascii()) {
+        std::borrow::Cow::Borrowed(f)
+    } else {
+        csv_text(f)
+    }
 }
 
 impl Rejects {
@@ -41,7 +57,7 @@ impl Rejects {
                 .from_writer(tmp);
             let mut h = ByteRecord::new();
             for f in header {
-                h.push_field(f);
+                h.push_field(&csv_text(f));
             }
             h.push_field(b"source_file");
             h.push_field(b"line");
@@ -74,11 +90,11 @@ impl Rejects {
             } else {
                 f
             };
-            out.push_field(f);
+            out.push_field(&field(f));
         }
-        out.push_field(source.as_bytes());
+        out.push_field(&csv_text(source.as_bytes()));
         out.push_field(line.to_string().as_bytes());
-        out.push_field(reason.as_bytes());
+        out.push_field(&csv_text(reason.as_bytes()));
         w.write_byte_record(&out)
             .map_err(|e| KsaError::io(&path, e.into()))
     }

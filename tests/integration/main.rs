@@ -12,6 +12,7 @@ mod files;
 mod fuzz_corpus;
 mod hostile;
 mod ingest;
+mod injection;
 mod model;
 mod model_diff;
 mod plan;
