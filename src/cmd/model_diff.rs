@@ -195,7 +195,9 @@ fn headline(d: &ModelDiff) -> String {
         1 => "1 change".to_string(),
         n => format!("{n} changes"),
     };
-    format!("{} {} → {} {}: {what}", d.old.0, d.old.1, d.new.0, d.new.1)
+    let line = format!("{} {} → {} {}: {what}", d.old.0, d.old.1, d.new.0, d.new.1);
+    // Model text, printed on the terminal: shown as tables show it.
+    text::shown(&line).into_owned()
 }
 
 fn people_line(c: &Comparison) -> String {

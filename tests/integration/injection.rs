@@ -1,5 +1,6 @@
 //! Text from the data or the model that would act when shown (issue 13):
-//! spreadsheet formulas in CSV outputs and rejects files.
+//! spreadsheet formulas in CSV outputs and rejects files, and terminal
+//! control sequences in tables.
 
 use crate::common::{csv_records, fixture, repo, run, workdir, write};
 use std::path::Path;
@@ -176,5 +177,114 @@ fn model_text_in_plan_and_model_diff_csv_is_quoted() {
     assert_no_live_formula(&o.stdout, "model diff");
     for quoted in ["'\u{ff1d}1+1", "'\u{ff20}SUM(1)", "\"'\r=1+1\""] {
         assert!(o.stdout.contains(quoted), "{quoted:?} missing:\n{}", o.stdout);
+    }
+}
+
+/// What a terminal must never receive from the data: C0 controls other
+/// than the line feed ending each line (ESC, BEL, CR, …), DEL, and C1
+/// controls (U+0080–U+009F, such as the one-character CSI U+009B).
+fn raw_controls(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|&c| c != '\n' && c.is_control())
+        .collect()
+}
+
+/// Every table output escapes control characters of the data as error
+/// messages do (`\u{1b}`, `\r`), so a person id cannot retitle or clear
+/// the terminal. Before, ESC, BEL and CR reached it raw.
+#[test]
+fn tables_escape_control_characters() {
+    let dir = workdir();
+    let d = dir.path();
+    // Ids, a name and a unit with an OSC title sequence, a screen clear, a
+    // CR that would overwrite the line, and a C1 CSI.
+    let evil_id = "RM\u{1b}]0;pwned\u{7}1";
+    let evil_name = "Ann\u{1b}[2J\rEve";
+    let evil_unit = "U\u{9b}31m";
+    let base = std::fs::read_to_string(fixture("plan/appraise-evals.csv")).unwrap();
+    let mut evals = String::from("person_id,name,unit,period,K.prod,K.risk,A.drive\n");
+    for line in base.lines().skip(1) {
+        let (id, rest) = line.split_once(',').unwrap();
+        let (_unit, rest) = rest.split_once(',').unwrap();
+        let id = if id == "a1" { evil_id } else { id };
+        evals.push_str(&format!("\"{id}\",\"{evil_name}\",\"{evil_unit}\",{rest}\n"));
+    }
+    write(d, "e.csv", &evals);
+    write(
+        d,
+        "r.csv",
+        &format!("工号,考核期,任务得分,目标得分\n\"{evil_id}\",P2,80,90\na2,P2,70,70\n"),
+    );
+    let model = fixture("plan/model.toml");
+    let model = model.to_str().unwrap();
+    let common = ["--model", model, "--evals", "e.csv", "--format", "table"];
+    let mut cases: Vec<Vec<&str>> = vec![
+        vec!["score"],
+        vec!["place"],
+        vec!["plan"],
+        vec!["plan", "--team"],
+        vec!["promote"],
+        vec!["stats", "precision"],
+        vec!["stats", "population"],
+        vec![
+            "appraise",
+            "--results",
+            "r.csv",
+            "--from",
+            "P1",
+            "--to",
+            "P2",
+        ],
+    ];
+    let grades = std::fs::read_to_string(fixture("plan/model.toml")).unwrap();
+    let first_grade = grades
+        .lines()
+        .skip_while(|l| !l.starts_with("[[grades]]"))
+        .find_map(|l| l.strip_prefix("id = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap()
+        .to_string();
+    cases.push(vec!["compare", "--grade", &first_grade]);
+    for case in &cases {
+        let mut args = case.clone();
+        args.extend(common);
+        let o = run(d, &args);
+        ok(&o);
+        assert!(
+            raw_controls(&o.stdout).is_empty(),
+            "{case:?}: {:?} in the table:\n{}",
+            raw_controls(&o.stdout),
+            o.stdout
+        );
+    }
+    let o = run(d, &["score", "--model", model, "--evals", "e.csv", "--format", "table"]);
+    assert!(o.stdout.contains("RM\\u{1b}]0;pwned\\u{7}1"), "{}", o.stdout);
+
+    // Model text: `model show` and `model diff` tables.
+    let m = std::fs::read_to_string(&model).unwrap();
+    let first_name = m
+        .lines()
+        .find(|l| l.starts_with("name = \""))
+        .unwrap()
+        .to_string();
+    let evil = m.replacen(&first_name, "name = \"Model\\u001b]0;x\\u0007\\r\\u009b2J\"", 1);
+    let evil = evil.replacen("version = \"", "version = \"\\u001b[2J", 1);
+    write(d, "evil.toml", &evil);
+    for args in [
+        &["model", "show", "evil.toml"][..],
+        &["model", "diff", model, "evil.toml", "--format", "table"][..],
+        &[
+            "model", "diff", model, "evil.toml", "--format", "table", "--evals", "e.csv",
+        ][..],
+    ] {
+        let o = run(d, args);
+        ok(&o);
+        assert!(
+            raw_controls(&o.stdout).is_empty(),
+            "{args:?}: {:?} in:\n{}",
+            raw_controls(&o.stdout),
+            o.stdout
+        );
+        assert!(o.stdout.contains("\\u{1b}"), "{args:?}: {}", o.stdout);
     }
 }
