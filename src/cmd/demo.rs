@@ -85,7 +85,11 @@ fn from_model_file(path: &Path, quiet: bool) -> Result<DemoInputs> {
     let loaded = load_model(path)?;
     super::warn_all(&loaded.warnings, quiet);
     let model = loaded.model;
-    let model_bytes = std::fs::read(path).map_err(|e| KsaError::io(path, e))?;
+    // Read again through its copy when the model came through a pipe.
+    let mut model_bytes = Vec::new();
+    crate::input::open(path)
+        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut model_bytes))
+        .map_err(|e| KsaError::io(path, e))?;
     let model_file = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -1,14 +1,14 @@
 //! `ksa report individual|team|compare`: read the model and evaluations,
 //! score them, and write HTML reports into `--out DIR`.
 
-use super::evaluate::{reading_flags, read_model, resolve_grade, resolve_weighting, Out};
+use super::evaluate::{read_model, reading_flags, resolve_grade, resolve_weighting, Out};
 use crate::cli::{ReportArgs, ReportKind};
 use crate::error::{KsaError, Result};
+use crate::output::dest::OutputFolder;
 use crate::plan::Budget;
 use crate::report::{self, audit, compare, individual, team, Env, Templates};
 use crate::score::Weights;
 use std::io::Write;
-use crate::output::dest::OutputFolder;
 use std::path::{Path, PathBuf};
 
 pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {

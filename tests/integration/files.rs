@@ -1,9 +1,9 @@
 //! Output files and input files (issue 13): what ksa writes into an output
 //! folder never goes through a symbolic link and never replaces an input;
 //! a replaced file keeps its mode; `--rejects` that names an input is named
-//! as `--rejects`.
+//! as `--rejects`; a pipe reads as the file it carries.
 
-use crate::common::{run, run_ok, workdir, write};
+use crate::common::{repo_arg, run, run_ok, workdir, write};
 use std::os::unix::fs::{symlink, MetadataExt, PermissionsExt};
 use std::path::Path;
 
@@ -72,7 +72,10 @@ fn a_link_in_a_report_folder_is_replaced_never_followed() {
         assert!(!is_link(&d.join(f)), "{f} is still a link");
     }
     assert!(read(&d.join("out/team.html")).contains("<html"));
-    assert_eq!(read(&d.join("out/rejects.csv")), "source_file,line,reason\n");
+    assert_eq!(
+        read(&d.join("out/rejects.csv")),
+        "source_file,line,reason\n"
+    );
 
     // Individual reports and their index likewise.
     symlink("../elsewhere.txt", d.join("out/index.html")).unwrap();
@@ -142,8 +145,9 @@ fn a_report_page_that_is_an_input_is_refused() {
     );
     assert_eq!(o.code, Some(2), "{}", o.stderr);
     assert!(
-        o.stderr
-            .contains("error: --out in: in/team.html is an input file; ksa never overwrites its inputs"),
+        o.stderr.contains(
+            "error: --out in: in/team.html is an input file; ksa never overwrites its inputs"
+        ),
         "{}",
         o.stderr
     );
@@ -172,7 +176,8 @@ fn a_report_page_that_is_an_input_is_refused() {
     );
     assert_eq!(o.code, Some(2), "{}", o.stderr);
     assert!(
-        o.stderr.contains("error: --out t: t/index.html is an input file; ksa never"),
+        o.stderr
+            .contains("error: --out t: t/index.html is an input file; ksa never"),
         "{}",
         o.stderr
     );
@@ -349,7 +354,13 @@ fn a_replaced_output_keeps_its_mode() {
     run_ok(
         d,
         &[
-            "score", "--model", "m.toml", "--evals", "e.csv", "--out", "latest.csv",
+            "score",
+            "--model",
+            "m.toml",
+            "--evals",
+            "e.csv",
+            "--out",
+            "latest.csv",
         ],
     );
     assert_eq!(mode(&d.join("s.csv")), 0o640);
@@ -376,4 +387,109 @@ fn a_replaced_output_keeps_its_owner_and_group_as_root() {
     run_ok(d, &score);
     let m = std::fs::metadata(d.join("s.csv")).unwrap();
     assert_eq!((m.uid(), m.gid(), m.mode() & 0o7777), (4321, 4322, 0o640));
+}
+
+/// The bank evaluations through a pipe: `/dev/stdin` fed by a pipe, and a
+/// shell's `<(…)`. The file is read twice (its encoding is checked before
+/// it is parsed) and reports hash it again, so ksa copies a pipe once into
+/// an unnamed temporary file. Before, a pipe was "the file is empty".
+#[test]
+fn a_pipe_reads_as_the_file_it_carries() {
+    let dir = workdir();
+    let d = dir.path();
+    let model = repo_arg("models/bank-rm.toml");
+    let evals = repo_arg("data/evaluations.csv");
+    let expected = run_ok(
+        d,
+        &[
+            "score", "--model", &model, "--evals", &evals, "--format", "csv",
+        ],
+    );
+    let o = crate::common::ksa()
+        .current_dir(d)
+        .args([
+            "score",
+            "--model",
+            &model,
+            "--evals",
+            "/dev/stdin",
+            "--format",
+            "csv",
+        ])
+        .write_stdin(std::fs::read(&evals).unwrap())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), expected);
+
+    // A report from `<(…)`: the audit line has the file's own SHA-256.
+    let o = std::process::Command::new("bash")
+        .current_dir(d)
+        .arg("-c")
+        .arg(format!(
+            "exec \"$0\" report team --model <(cat \"$1\") --evals <(cat \"$2\") --out out"
+        ))
+        .arg(env!("CARGO_BIN_EXE_ksa"))
+        .arg(&model)
+        .arg(&evals)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = read(&d.join("out/team.html"));
+    let sha = |p: &str| {
+        use sha2::Digest;
+        let h = sha2::Sha256::digest(std::fs::read(p).unwrap());
+        h.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    assert!(
+        html.contains(&sha(&evals)),
+        "the audit line lacks the evaluations' hash"
+    );
+    assert!(
+        html.contains(&sha(&model)),
+        "the audit line lacks the model's hash"
+    );
+
+    // An empty pipe is still an empty file.
+    let o = crate::common::ksa()
+        .current_dir(d)
+        .args(["score", "--model", &model, "--evals", "/dev/stdin"])
+        .write_stdin(Vec::new())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("/dev/stdin: the file is empty (0 bytes)"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// What cannot come through a pipe says so: a workbook (read by path, more
+/// than once), and more than a limit (the model's 16 MiB, read from
+/// /dev/zero, stops there; an evaluation pipe stops at 1 GiB, tested in
+/// `input`'s unit tests with a small limit).
+#[test]
+fn a_pipe_that_cannot_be_read_says_why() {
+    let dir = workdir();
+    let d = dir.path();
+    inputs(d);
+    let fifo = d.join("book.xlsx");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a NUL-terminated path owned here.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let o = run(d, &["score", "--model", "m.toml", "--evals", "book.xlsx"]);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    assert_eq!(
+        o.errors(),
+        ["error: book.xlsx: is a pipe or device; a workbook is read from a file: save it first (CSV can come through a pipe)"]
+    );
+    let o = run(d, &["model", "check", "/dev/zero"]);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("/dev/zero: the model file is larger than 16 MiB, the limit on a model file"),
+        "{}",
+        o.stderr
+    );
 }

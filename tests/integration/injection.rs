@@ -118,11 +118,11 @@ fn hostile_model(d: &Path) -> String {
             "name = \"\\r=1+1\"",
         ),
         ("name = \"Teamwork\"", "name = \"\u{ff1d}1+1\""),
-        ("name = \"Relevant macro policy\"", "name = \"-1+\u{ff0b}2\""),
         (
-            "name = \"Product knowledge\"",
-            "name = \"\u{ff20}SUM(1)\"",
+            "name = \"Relevant macro policy\"",
+            "name = \"-1+\u{ff0b}2\"",
         ),
+        ("name = \"Product knowledge\"", "name = \"\u{ff20}SUM(1)\""),
     ];
     let mut m = base.clone();
     for (from, to) in renames {
@@ -145,7 +145,9 @@ fn model_text_in_plan_and_model_diff_csv_is_quoted() {
     let evals = evals.to_str().unwrap();
     let o = run(
         d,
-        &["plan", "--model", &model, "--evals", evals, "--format", "csv"],
+        &[
+            "plan", "--model", &model, "--evals", evals, "--format", "csv",
+        ],
     );
     ok(&o);
     assert_no_live_formula(&o.stdout, "plan");
@@ -156,7 +158,9 @@ fn model_text_in_plan_and_model_diff_csv_is_quoted() {
     );
     let o = run(
         d,
-        &["plan", "--model", &model, "--evals", evals, "--team", "--format", "csv"],
+        &[
+            "plan", "--model", &model, "--evals", evals, "--team", "--format", "csv",
+        ],
     );
     ok(&o);
     assert_no_live_formula(&o.stdout, "plan --team");
@@ -176,7 +180,11 @@ fn model_text_in_plan_and_model_diff_csv_is_quoted() {
     ok(&o);
     assert_no_live_formula(&o.stdout, "model diff");
     for quoted in ["'\u{ff1d}1+1", "'\u{ff20}SUM(1)", "\"'\r=1+1\""] {
-        assert!(o.stdout.contains(quoted), "{quoted:?} missing:\n{}", o.stdout);
+        assert!(
+            o.stdout.contains(quoted),
+            "{quoted:?} missing:\n{}",
+            o.stdout
+        );
     }
 }
 
@@ -184,9 +192,7 @@ fn model_text_in_plan_and_model_diff_csv_is_quoted() {
 /// than the line feed ending each line (ESC, BEL, CR, …), DEL, and C1
 /// controls (U+0080–U+009F, such as the one-character CSI U+009B).
 fn raw_controls(s: &str) -> Vec<char> {
-    s.chars()
-        .filter(|&c| c != '\n' && c.is_control())
-        .collect()
+    s.chars().filter(|&c| c != '\n' && c.is_control()).collect()
 }
 
 /// Every table output escapes control characters of the data as error
@@ -207,7 +213,9 @@ fn tables_escape_control_characters() {
         let (id, rest) = line.split_once(',').unwrap();
         let (_unit, rest) = rest.split_once(',').unwrap();
         let id = if id == "a1" { evil_id } else { id };
-        evals.push_str(&format!("\"{id}\",\"{evil_name}\",\"{evil_unit}\",{rest}\n"));
+        evals.push_str(&format!(
+            "\"{id}\",\"{evil_name}\",\"{evil_unit}\",{rest}\n"
+        ));
     }
     write(d, "e.csv", &evals);
     write(
@@ -257,8 +265,17 @@ fn tables_escape_control_characters() {
             o.stdout
         );
     }
-    let o = run(d, &["score", "--model", model, "--evals", "e.csv", "--format", "table"]);
-    assert!(o.stdout.contains("RM\\u{1b}]0;pwned\\u{7}1"), "{}", o.stdout);
+    let o = run(
+        d,
+        &[
+            "score", "--model", model, "--evals", "e.csv", "--format", "table",
+        ],
+    );
+    assert!(
+        o.stdout.contains("RM\\u{1b}]0;pwned\\u{7}1"),
+        "{}",
+        o.stdout
+    );
 
     // Model text: `model show` and `model diff` tables.
     let m = std::fs::read_to_string(&model).unwrap();
@@ -267,14 +284,25 @@ fn tables_escape_control_characters() {
         .find(|l| l.starts_with("name = \""))
         .unwrap()
         .to_string();
-    let evil = m.replacen(&first_name, "name = \"Model\\u001b]0;x\\u0007\\r\\u009b2J\"", 1);
+    let evil = m.replacen(
+        &first_name,
+        "name = \"Model\\u001b]0;x\\u0007\\r\\u009b2J\"",
+        1,
+    );
     let evil = evil.replacen("version = \"", "version = \"\\u001b[2J", 1);
     write(d, "evil.toml", &evil);
     for args in [
         &["model", "show", "evil.toml"][..],
         &["model", "diff", model, "evil.toml", "--format", "table"][..],
         &[
-            "model", "diff", model, "evil.toml", "--format", "table", "--evals", "e.csv",
+            "model",
+            "diff",
+            model,
+            "evil.toml",
+            "--format",
+            "table",
+            "--evals",
+            "e.csv",
         ][..],
     ] {
         let o = run(d, args);
