@@ -112,7 +112,7 @@ fn size(n: u64) -> String {
 
 impl Input {
     /// The size in bytes: of the file, or of the copy.
-    pub fn len(&self) -> io::Result<u64> {
+    pub fn byte_len(&self) -> io::Result<u64> {
         match &self.inner {
             Inner::File(f) => Ok(f.metadata()?.len()),
             Inner::Copy { len, .. } => Ok(*len),
@@ -191,7 +191,7 @@ mod tests {
         let path = fifo_with(dir.path(), "p", b"a,b\n1,2\n".to_vec());
         let mut first = open(&path).unwrap();
         let mut second = open(&path).unwrap();
-        assert_eq!(first.len().unwrap(), 8);
+        assert_eq!(first.byte_len().unwrap(), 8);
         let mut a = String::new();
         first.read_to_string(&mut a).unwrap();
         first.seek(SeekFrom::Start(4)).unwrap();

@@ -58,7 +58,7 @@ pub fn open_utf8(path: &Path, label: &str, forced: Option<&'static Encoding>) ->
         _ => KsaError::invalid(format!("{label}: cannot open: {e}")),
     })?;
     let len = file
-        .len()
+        .byte_len()
         .map_err(|e| KsaError::invalid(format!("{label}: cannot read: {e}")))?;
     if len == 0 {
         return Err(KsaError::invalid(format!(

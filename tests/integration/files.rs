@@ -426,9 +426,7 @@ fn a_pipe_reads_as_the_file_it_carries() {
     let o = std::process::Command::new("bash")
         .current_dir(d)
         .arg("-c")
-        .arg(format!(
-            "exec \"$0\" report team --model <(cat \"$1\") --evals <(cat \"$2\") --out out"
-        ))
+        .arg("exec \"$0\" report team --model <(cat \"$1\") --evals <(cat \"$2\") --out out")
         .arg(env!("CARGO_BIN_EXE_ksa"))
         .arg(&model)
         .arg(&evals)

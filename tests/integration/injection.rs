@@ -278,7 +278,7 @@ fn tables_escape_control_characters() {
     );
 
     // Model text: `model show` and `model diff` tables.
-    let m = std::fs::read_to_string(&model).unwrap();
+    let m = std::fs::read_to_string(model).unwrap();
     let first_name = m
         .lines()
         .find(|l| l.starts_with("name = \""))
