@@ -167,8 +167,7 @@ fn score_and_render(dir: &Path, data: &Dataset, input: &[u8]) -> Result<usize> {
         )?,
         anonymity: crate::anonymity::Mode::Blended,
     };
-    let out = dir.join("reports");
-    std::fs::create_dir_all(&out).map_err(|e| crate::error::KsaError::io(&out, e))?;
+    let out = crate::output::dest::OutputFolder::create(&dir.join("reports"), &[])?;
     let individual_opts = individual::IndividualOptions {
         grade: None,
         period: None,

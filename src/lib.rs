@@ -13,6 +13,7 @@ pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod ingest;
+pub mod input;
 pub mod model;
 pub mod output;
 pub mod plan;

@@ -12,9 +12,9 @@
 //! gives the same files in every ksa version (a crate's generator may
 //! change its stream between releases).
 
-use crate::error::{KsaError, Result};
+use crate::error::Result;
 use crate::model::{Language, Model};
-use crate::output::dest::AtomicFile;
+use crate::output::dest::OutputFolder;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -306,29 +306,28 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// Writes `evaluations.csv` (and `candidates.csv` when asked) into `dir`.
+/// Writes `evaluations.csv` (and `candidates.csv` when asked) into `dir`,
+/// never over `inputs` (the model) and never through a link there.
 /// Returns the files written with their row counts.
-pub fn write_files(model: &Model, spec: &SampleSpec, dir: &Path) -> Result<Vec<(PathBuf, u64)>> {
-    std::fs::create_dir_all(dir).map_err(|e| KsaError::io(dir, e))?;
+pub fn write_files(
+    model: &Model,
+    spec: &SampleSpec,
+    dir: &Path,
+    inputs: &[PathBuf],
+) -> Result<Vec<(PathBuf, u64)>> {
+    let folder = OutputFolder::create(dir, inputs)?;
     let mut written = Vec::new();
-    let path = dir.join("evaluations.csv");
-    let mut file = AtomicFile::create(&path)?;
-    let rows = {
-        let mut w = file.writer();
-        let r = write_staff(model, spec, &mut w).and_then(|n| w.flush().map(|_| n));
-        r.map_err(|e| KsaError::io(&path, e))?
-    };
-    file.commit()?;
+    let mut rows = 0;
+    let path = folder.write("evaluations.csv", |mut w| {
+        rows = write_staff(model, spec, &mut w)?;
+        w.flush()
+    })?;
     written.push((path, rows));
     if spec.candidates > 0 {
-        let path = dir.join("candidates.csv");
-        let mut file = AtomicFile::create(&path)?;
-        let rows = {
-            let mut w = file.writer();
-            let r = write_candidates(model, spec, &mut w).and_then(|n| w.flush().map(|_| n));
-            r.map_err(|e| KsaError::io(&path, e))?
-        };
-        file.commit()?;
+        let path = folder.write("candidates.csv", |mut w| {
+            rows = write_candidates(model, spec, &mut w)?;
+            w.flush()
+        })?;
         written.push((path, rows));
     }
     Ok(written)

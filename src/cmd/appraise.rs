@@ -3,7 +3,9 @@
 //! `--skip-invalid`, go to a rejects file and are counted), then writes the
 //! appraisal of `crate::analysis::appraise`, one row per person.
 
-use super::evaluate::{ingest_options, output_format, read_data, read_model, resolve_weighting};
+use super::evaluate::{
+    default_beside, ingest_options, output_format, read_data, read_model, resolve_weighting, Out,
+};
 use crate::analysis::appraise::{self, Results, ResultsLayout};
 use crate::cli::AppraiseArgs;
 use crate::error::{KsaError, Result};
@@ -11,7 +13,7 @@ use crate::ingest;
 use crate::output::{self, dest, Value};
 use crate::score::{self, Weights};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub fn columns() -> Vec<String> {
     [
@@ -68,7 +70,7 @@ pub fn run(args: &AppraiseArgs, quiet: bool) -> Result<()> {
             )));
         }
     }
-    let mut results = read_results(args, to, results_rejects.as_deref(), quiet)?;
+    let mut results = read_results(args, to, results_rejects.as_ref(), quiet)?;
     // --pseudonymize: the results' ids get the evaluations' pseudonyms (same
     // key, so they join), checked for collisions with them.
     if let Some(pseudonyms) = data.pseudonyms.as_mut() {
@@ -156,28 +158,42 @@ pub fn run(args: &AppraiseArgs, quiet: bool) -> Result<()> {
     Ok(())
 }
 
-/// `--results-rejects`, else `results-rejects.csv` beside the output; only
-/// with `--skip-invalid`. Never an input, `--out` or the evaluations' rejects.
-fn results_rejects_path(args: &AppraiseArgs) -> Result<Option<PathBuf>> {
+/// The results' rejects file: `--results-rejects`, else
+/// `results-rejects.csv` beside the output; only with `--skip-invalid`.
+/// Never an input, `--out` or the evaluations' rejects. The default has a
+/// name ksa chose, so it is never written through a link.
+struct ResultsRejects {
+    path: PathBuf,
+    own: bool,
+}
+
+fn results_rejects_path(args: &AppraiseArgs) -> Result<Option<ResultsRejects>> {
     let eval = &args.eval;
     // Validates the common flags and the evaluation rejects path as well.
     let opts = ingest_options(eval, false)?;
     if let Some(o) = &eval.out {
-        dest::check_not_input(o, std::slice::from_ref(&args.results))?;
+        dest::check_not_input("--out", o, std::slice::from_ref(&args.results))?;
     }
     if !eval.skip_invalid {
         return Ok(None);
     }
+    let own = args.results_rejects.is_none();
     let path = args.results_rejects.clone().unwrap_or_else(|| {
-        match eval.out.as_ref().and_then(|o| o.parent()) {
-            Some(d) if !d.as_os_str().is_empty() => d.join("results-rejects.csv"),
-            _ => PathBuf::from("results-rejects.csv"),
-        }
+        let out = match eval.out.as_deref() {
+            Some(o) => Out::File(o),
+            None => Out::Stdout,
+        };
+        default_beside(out, "results-rejects.csv")
     });
     let mut inputs = eval.evals.clone();
     inputs.push(eval.model.clone());
     inputs.push(args.results.clone());
-    dest::check_not_input(&path, &inputs)?;
+    let what = if own {
+        "--skip-invalid writes"
+    } else {
+        "--results-rejects"
+    };
+    dest::check_not_input(what, &path, &inputs)?;
     for (other, flag) in [
         (eval.out.as_ref(), "--out"),
         (opts.rejects.as_ref(), "--rejects"),
@@ -188,13 +204,13 @@ fn results_rejects_path(args: &AppraiseArgs) -> Result<Option<PathBuf>> {
             )));
         }
     }
-    Ok(Some(path))
+    Ok(Some(ResultsRejects { path, own }))
 }
 
 fn read_results(
     args: &AppraiseArgs,
     to: &str,
-    rejects: Option<&Path>,
+    rejects: Option<&ResultsRejects>,
     quiet: bool,
 ) -> Result<Results> {
     let eval = &args.eval;
@@ -256,36 +272,25 @@ fn read_results(
             rejected.push((fields, line, e.to_string()));
         }
     }
-    if let Some(path) = rejects {
-        write_rejects(path, &layout.headers, &label, &rejected)?;
+    if let Some(r) = rejects {
+        write_rejects(r, &layout.headers, &label, &rejected)?;
     }
     Ok(results)
 }
 
 /// The results' rejects file: the original fields plus `source_file`,
-/// `line` and `reason`, as for evaluations; header-only when none.
+/// `line` and `reason`, written as the evaluations' are; header-only when
+/// none.
 fn write_rejects(
-    path: &Path,
+    to: &ResultsRejects,
     header: &[String],
     label: &str,
     rows: &[(Vec<String>, u64, String)],
 ) -> Result<()> {
-    let mut file = dest::AtomicFile::create(path)?;
-    {
-        let mut w = csv::WriterBuilder::new()
-            .flexible(true)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_writer(file.writer());
-        let io = |e: csv::Error| KsaError::io(path, e.into());
-        let mut h = header.to_vec();
-        h.extend(["source_file", "line", "reason"].map(String::from));
-        w.write_record(&h).map_err(io)?;
-        for (fields, line, reason) in rows {
-            let mut r = fields.clone();
-            r.extend([label.to_string(), line.to_string(), reason.clone()]);
-            w.write_record(&r).map_err(io)?;
-        }
-        w.flush().map_err(|e| KsaError::io(path, e))?;
+    let mut file = ingest::Rejects::new(Some(to.path.clone()), to.own);
+    for (fields, line, reason) in rows {
+        let record = csv::ByteRecord::from(fields.iter().map(String::as_str).collect::<Vec<_>>());
+        file.write(header, &record, label, *line, reason)?;
     }
-    file.commit()
+    file.finish(header)
 }

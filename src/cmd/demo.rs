@@ -13,7 +13,7 @@ use crate::ingest::Dataset;
 use crate::ingest::{self, IngestOptions};
 use crate::model::Model;
 use crate::model::{load_model, load_model_str};
-use crate::output::{self, dest::AtomicFile, model_tree, tables, Format};
+use crate::output::{self, dest::OutputFolder, model_tree, tables, Format};
 use crate::plan::{Budget, TargetChoice};
 use crate::report::{self, audit, compare, individual, team, Env, Index, IndexLink, Templates};
 use crate::sample::{self, SampleSpec};
@@ -85,7 +85,11 @@ fn from_model_file(path: &Path, quiet: bool) -> Result<DemoInputs> {
     let loaded = load_model(path)?;
     super::warn_all(&loaded.warnings, quiet);
     let model = loaded.model;
-    let model_bytes = std::fs::read(path).map_err(|e| KsaError::io(path, e))?;
+    // Read again through its copy when the model came through a pipe.
+    let mut model_bytes = Vec::new();
+    crate::input::open(path)
+        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut model_bytes))
+        .map_err(|e| KsaError::io(path, e))?;
     let model_file = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -145,15 +149,12 @@ fn recruitment_choice(model: &Model, notes: &mut Vec<String>) -> (usize, Option<
     (grade, weighting)
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut f = AtomicFile::create(path)?;
-    {
-        let mut w = f.writer();
-        w.write_all(bytes)
-            .and_then(|_| w.flush())
-            .map_err(|e| KsaError::io(path, e))?;
-    }
-    f.commit()
+/// Writes `bytes` to the file `name` of `folder` and returns its path.
+fn write_file(folder: &OutputFolder, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    folder.write(name, |mut w| {
+        w.write_all(bytes)?;
+        w.flush()
+    })
 }
 
 /// `model`: `--model FILE`, or `None` for the bundled bank model and data.
@@ -163,30 +164,35 @@ pub fn run(out: &Path, model: Option<&Path>, quiet: bool) -> Result<()> {
         None => bundled(out, quiet)?,
         Some(path) => from_model_file(path, quiet)?,
     };
-    std::fs::create_dir_all(out.join("inputs")).map_err(|e| KsaError::io(out, e))?;
+    // The only input read from disk is `--model`: nothing written may
+    // replace it.
+    let read: Vec<PathBuf> = model.iter().map(|p| p.to_path_buf()).collect();
+    let folder = OutputFolder::create(out, &read)?;
+    let inputs_folder = folder.subfolder("inputs")?;
     let mut written: Vec<PathBuf> = Vec::new();
 
     // Inputs, as bundled or generated.
-    let model_path = out.join("inputs").join(&inputs.model_file);
-    let evals_path = out.join("inputs").join("evaluations.csv");
-    let cands_path = out.join("inputs").join("candidates.csv");
-    write_file(&model_path, &inputs.model_bytes)?;
+    write_file(&inputs_folder, &inputs.model_file, &inputs.model_bytes)?;
     for (name, bytes) in &inputs.extra {
-        write_file(&out.join("inputs").join(name), bytes)?;
+        write_file(&inputs_folder, name, bytes)?;
     }
     // The model's `#:schema` line points editors at this file beside it.
     write_file(
-        &out.join("inputs").join("ksa-model.schema.json"),
+        &inputs_folder,
+        "ksa-model.schema.json",
         crate::model::json_schema().as_bytes(),
     )?;
-    write_file(&evals_path, &inputs.evaluations)?;
-    write_file(&cands_path, &inputs.candidates)?;
+    let evals_path = write_file(&inputs_folder, "evaluations.csv", &inputs.evaluations)?;
+    let cands_path = write_file(&inputs_folder, "candidates.csv", &inputs.candidates)?;
 
     // 1. The model: validated (above) and shown.
     let (grade, recruit_weighting) = recruitment_choice(&inputs.model, &mut inputs.notes);
     let model = &inputs.model;
-    let tree = out.join("model.txt");
-    write_file(&tree, model_tree::render(model, model.language).as_bytes())?;
+    let tree = write_file(
+        &folder,
+        "model.txt",
+        model_tree::render(model, model.language).as_bytes(),
+    )?;
     written.push(tree);
 
     // 2. Staff: scores and gaps against their own grade, and placement.
@@ -204,15 +210,13 @@ pub fn run(out: &Path, model: Option<&Path>, quiet: bool) -> Result<()> {
     super::warn_all(&staff.warnings, quiet);
     let weights = Weights::new(model, None);
     let meta = (model.id.as_str(), model.version.as_str());
-    let scores = out.join("scores.csv");
-    output::dest::write_output(Some(&scores), |w| {
+    let scores = folder.write("scores.csv", |w| {
         let mut s = output::sink(Format::Csv, tables::score_columns(), w, true, meta)?;
         tables::write_scores(model, &staff, &weights, None, s.as_mut())?;
         s.finish()
     })?;
     written.push(scores);
-    let placement = out.join("placement.csv");
-    output::dest::write_output(Some(&placement), |w| {
+    let placement = folder.write("placement.csv", |w| {
         let mut s = output::sink(Format::Csv, tables::place_columns(model), w, true, meta)?;
         tables::write_placements(model, &staff, &weights, s.as_mut())?;
         s.finish()
@@ -227,8 +231,7 @@ pub fn run(out: &Path, model: Option<&Path>, quiet: bool) -> Result<()> {
         model,
         recruit_weighting.and_then(|w| model.find_weighting(w)),
     );
-    let ranking = out.join("candidates-ranking.csv");
-    output::dest::write_output(Some(&ranking), |w| {
+    let ranking = folder.write("candidates-ranking.csv", |w| {
         let mut s = output::sink(Format::Csv, tables::compare_columns(model), w, true, meta)?;
         tables::write_comparison(model, &candidates, &recruit, grade, s.as_mut())?;
         s.finish()
@@ -238,8 +241,7 @@ pub fn run(out: &Path, model: Option<&Path>, quiet: bool) -> Result<()> {
     // 4. Training (the paper: "least input, most benefit"): each person's
     // cheapest plan to close the shortfalls against their own grade, and
     // who is ready for the next grade or one course plan (60 hours) away.
-    let plans = out.join("training-plans.csv");
-    output::dest::write_output(Some(&plans), |w| {
+    let plans = folder.write("training-plans.csv", |w| {
         let mut s = output::sink(
             Format::Csv,
             super::plan::individual_columns(),
@@ -260,9 +262,8 @@ pub fn run(out: &Path, model: Option<&Path>, quiet: bool) -> Result<()> {
         s.finish()
     })?;
     written.push(plans);
-    let promotion = out.join("promotion-readiness.csv");
     let latest = staff.people.iter().map(|p| p.period.as_str()).max();
-    output::dest::write_output(Some(&promotion), |w| {
+    let promotion = folder.write("promotion-readiness.csv", |w| {
         let mut s = output::sink(Format::Csv, super::promote::columns(), w, true, meta)?;
         super::promote::write_readiness(
             model,
@@ -282,7 +283,7 @@ pub fn run(out: &Path, model: Option<&Path>, quiet: bool) -> Result<()> {
     // 5. HTML reports: everyone's individual report, the team report, the
     // candidate comparison, and an index linking them.
     written.extend(write_reports(
-        out,
+        &folder,
         &inputs,
         &staff,
         &candidates,
@@ -314,7 +315,7 @@ pub fn run(out: &Path, model: Option<&Path>, quiet: bool) -> Result<()> {
 /// `reports/compare-<grade>.html`, and `index.html` at the top, whose links
 /// are relative so the folder can be moved or zipped as a whole.
 fn write_reports(
-    out: &Path,
+    out: &OutputFolder,
     inputs: &DemoInputs,
     staff: &Dataset,
     candidates: &Dataset,
@@ -337,9 +338,8 @@ fn write_reports(
             anonymity: crate::anonymity::Mode::Blended,
         })
     };
-    let reports = out.join("reports");
-    let people = reports.join("people");
-    std::fs::create_dir_all(&people).map_err(|e| KsaError::io(&people, e))?;
+    let reports = out.subfolder("reports")?;
+    let people = reports.subfolder("people")?;
     let mut written = Vec::new();
     let mut index = Index::default();
 

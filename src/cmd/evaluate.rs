@@ -51,7 +51,20 @@ pub fn strict_anonymity(eval: &EvalArgs, model: &Model, data: &mut Dataset) {
 }
 
 pub fn ingest_options(eval: &EvalArgs, keep_comments: bool) -> Result<IngestOptions> {
-    let flags = ReadingFlags {
+    let flags = reading_flags(eval);
+    let out = match eval.out.as_deref() {
+        Some(o) => Out::File(o),
+        None => Out::Stdout,
+    };
+    let mut opts = flags.ingest_options(out, &[&eval.model])?;
+    opts.keep_comments = keep_comments;
+    Ok(opts)
+}
+
+/// The flags of a command that reads evaluations, as `ReadingFlags` takes
+/// them.
+pub fn reading_flags(eval: &EvalArgs) -> ReadingFlags<'_> {
+    ReadingFlags {
         evals: &eval.evals,
         sheet: eval.sheet.as_deref(),
         delimiter: eval.delimiter.as_deref(),
@@ -60,10 +73,18 @@ pub fn ingest_options(eval: &EvalArgs, keep_comments: bool) -> Result<IngestOpti
         rejects: eval.rejects.as_deref(),
         strict: eval.strict,
         pseudonymize: eval.pseudonymize.as_deref(),
-    };
-    let mut opts = flags.ingest_options(eval.out.as_deref(), &[&eval.model])?;
-    opts.keep_comments = keep_comments;
-    Ok(opts)
+    }
+}
+
+/// Where a command's output goes, which decides where the rejects file of
+/// `--skip-invalid` goes by default.
+#[derive(Debug, Clone, Copy)]
+pub enum Out<'a> {
+    Stdout,
+    /// `--out FILE`: the rejects file goes beside it.
+    File(&'a Path),
+    /// `--out DIR` of `ksa report`: the rejects file goes into it.
+    Folder(&'a Path),
 }
 
 /// The flags that say how evaluation files are read, as every command that
@@ -81,29 +102,37 @@ pub struct ReadingFlags<'a> {
 
 impl ReadingFlags<'_> {
     /// The flags checked and resolved: the rejects file defaults to
-    /// `rejects.csv` beside `out` (else in the current folder), and neither
-    /// `out` nor the rejects file may be an evaluation file, one of
-    /// `other_inputs` (the model) or each other.
-    pub fn ingest_options(
-        &self,
-        out: Option<&Path>,
-        other_inputs: &[&Path],
-    ) -> Result<IngestOptions> {
+    /// `rejects.csv` beside `--out FILE` or inside `--out DIR` (else in the
+    /// current folder), and neither `out` nor the rejects file may be an
+    /// evaluation file, one of `other_inputs` (the model) or each other. A
+    /// default rejects file has a name ksa chose, so it is never written
+    /// through a link (`dest::AtomicFile::create_own`).
+    pub fn ingest_options(&self, out: Out<'_>, other_inputs: &[&Path]) -> Result<IngestOptions> {
         let delimiter = self.delimiter.map(parse_delimiter).transpose()?;
         let encoding = self.encoding.map(ingest::encoding_for_label).transpose()?;
+        let out_file = match out {
+            Out::File(f) => Some(f),
+            Out::Stdout | Out::Folder(_) => None,
+        };
         let rejects = self.skip_invalid.then(|| match self.rejects {
             Some(r) => r.to_path_buf(),
-            None => match out.and_then(Path::parent) {
-                Some(d) if !d.as_os_str().is_empty() => d.join("rejects.csv"),
-                _ => PathBuf::from("rejects.csv"),
-            },
+            None => default_beside(out, "rejects.csv"),
         });
+        let rejects_own = self.skip_invalid && self.rejects.is_none();
         let mut inputs = self.evals.to_vec();
         inputs.extend(other_inputs.iter().map(|p| p.to_path_buf()));
-        for o in out.into_iter().chain(rejects.as_deref()) {
-            dest::check_not_input(o, &inputs)?;
+        if let Some(o) = out_file {
+            dest::check_not_input("--out", o, &inputs)?;
         }
-        if out.is_some() && out == rejects.as_deref() {
+        if let Some(r) = &rejects {
+            let what = if rejects_own {
+                "--skip-invalid writes"
+            } else {
+                "--rejects"
+            };
+            dest::check_not_input(what, r, &inputs)?;
+        }
+        if out_file.is_some() && out_file == rejects.as_deref() {
             return Err(KsaError::invalid(
                 "--rejects and --out name the same file".to_string(),
             ));
@@ -113,6 +142,7 @@ impl ReadingFlags<'_> {
             encoding,
             skip_invalid: self.skip_invalid,
             rejects,
+            rejects_own,
             strict: self.strict,
             keep_comments: false,
             keep_ratings: false,
@@ -124,6 +154,20 @@ impl ReadingFlags<'_> {
                 .map(crate::privacy::PseudonymKey::from_flag)
                 .transpose()?,
         })
+    }
+}
+
+/// The default place of a file ksa writes next to its output (`rejects.csv`,
+/// `results-rejects.csv`): beside `--out FILE`, inside `--out DIR`, else in
+/// the current folder.
+pub fn default_beside(out: Out<'_>, name: &str) -> PathBuf {
+    match out {
+        Out::Folder(d) => d.join(name),
+        Out::File(f) => match f.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.join(name),
+            _ => PathBuf::from(name),
+        },
+        Out::Stdout => PathBuf::from(name),
     }
 }
 

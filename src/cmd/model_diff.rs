@@ -2,7 +2,7 @@
 //! changed (model/diff.rs) and, given ratings, whose placement and fit
 //! change when they are re-scored under it (analysis/revision.rs).
 
-use super::evaluate::ReadingFlags;
+use super::evaluate::{Out, ReadingFlags};
 use crate::analysis::revision::{Comparison, NotScored, Reading};
 use crate::cli::{DiffFormat, ModelDiffArgs};
 use crate::error::{KsaError, Result};
@@ -162,7 +162,13 @@ fn ingest_options(args: &ModelDiffArgs) -> Result<IngestOptions> {
         strict: args.strict,
         pseudonymize: args.pseudonymize.as_deref(),
     }
-    .ingest_options(args.out.as_deref(), &[&args.old, &args.new])
+    .ingest_options(
+        match args.out.as_deref() {
+            Some(o) => Out::File(o),
+            None => Out::Stdout,
+        },
+        &[&args.old, &args.new],
+    )
 }
 
 /// `--format`, else from the `--out` extension, else a table on a terminal
@@ -189,7 +195,9 @@ fn headline(d: &ModelDiff) -> String {
         1 => "1 change".to_string(),
         n => format!("{n} changes"),
     };
-    format!("{} {} → {} {}: {what}", d.old.0, d.old.1, d.new.0, d.new.1)
+    let line = format!("{} {} → {} {}: {what}", d.old.0, d.old.1, d.new.0, d.new.1);
+    // Model text, printed on the terminal: shown as tables show it.
+    text::shown(&line).into_owned()
 }
 
 fn people_line(c: &Comparison) -> String {

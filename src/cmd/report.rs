@@ -1,15 +1,16 @@
 //! `ksa report individual|team|compare`: read the model and evaluations,
 //! score them, and write HTML reports into `--out DIR`.
 
-use super::evaluate::{ingest_options, read_model, resolve_grade, resolve_weighting};
+use super::evaluate::{read_model, reading_flags, resolve_grade, resolve_weighting, Out};
 use crate::anonymity::Mode;
 use crate::cli::{ReportArgs, ReportKind};
 use crate::error::{KsaError, Result};
+use crate::output::dest::OutputFolder;
 use crate::plan::Budget;
 use crate::report::{self, audit, compare, individual, team, Env, Templates};
 use crate::score::Weights;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
     let eval = &args.eval;
@@ -64,19 +65,26 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
     let weighting = resolve_weighting(&model, args.weighting.as_deref())?;
     let templates = Templates::load(args.templates.as_deref(), lang)?;
 
-    std::fs::create_dir_all(&out).map_err(|e| KsaError::io(&out, e))?;
+    // Every input — evaluations, model, templates — is never replaced by a
+    // page; one that sits in the folder under a page's kind of name is
+    // refused before any data is read.
+    let mut inputs = eval.evals.clone();
+    inputs.push(eval.model.clone());
+    inputs.extend(templates.files.iter().cloned());
+    let folder = OutputFolder::create(&out, &inputs)?;
+    folder.check_entries(report::is_report_file)?;
     // `--out` is a folder here, so rejects go into it rather than beside it.
-    let mut ingest_args = eval.clone();
-    ingest_args.out = None;
-    if ingest_args.skip_invalid && ingest_args.rejects.is_none() {
-        ingest_args.rejects = Some(out.join("rejects.csv"));
-    }
+    let other_inputs: Vec<&Path> = inputs[eval.evals.len()..]
+        .iter()
+        .map(PathBuf::as_path)
+        .collect();
     // Comments appear only in individual reports; the team report's data
     // quality section needs who rated whom (ICCs, rater leniency).
-    let mut opts = ingest_options(&ingest_args, args.kind == ReportKind::Individual)?;
+    let mut opts = reading_flags(eval).ingest_options(Out::Folder(&out), &other_inputs)?;
+    opts.keep_comments = args.kind == ReportKind::Individual;
     opts.keep_ratings = args.kind == ReportKind::Team;
     opts.progress = !quiet;
-    let data = crate::ingest::ingest(&model, &ingest_args.evals, &opts)?;
+    let data = crate::ingest::ingest(&model, &eval.evals, &opts)?;
     super::warn_all(&data.warnings, quiet);
 
     let mut files = vec![audit::sha256_file(&eval.model)?];
@@ -120,11 +128,11 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
             let mut index = report::Index::default();
             individual::render_each_within(&env, &data, &opts, budget, |page, pp| {
                 index.person(&env, &data, pp, page.file_name.clone());
-                announce(&report::write_page(&out, &page)?)
+                announce(&report::write_page(&folder, &page)?)
             })?;
             if index.people.len() > 1 {
                 announce(&report::write_page(
-                    &out,
+                    &folder,
                     &report::render_index(&env, &index)?,
                 )?)?;
             }
@@ -136,7 +144,7 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
                 unit: args.unit.clone(),
             };
             announce(&report::write_page(
-                &out,
+                &folder,
                 &team::render_within(&env, &data, &opts, budget)?,
             )?)?;
         }
@@ -147,7 +155,7 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
                 period: args.period.clone(),
             };
             announce(&report::write_page(
-                &out,
+                &folder,
                 &compare::render(&env, &data, &opts)?,
             )?)?;
         }

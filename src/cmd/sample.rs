@@ -15,7 +15,12 @@ pub fn run(args: &SampleArgs, quiet: bool) -> Result<()> {
         candidates: args.candidates,
         bom: !args.no_bom,
     };
-    let written = sample::write_files(&m.model, &spec, &args.out)?;
+    let written = sample::write_files(
+        &m.model,
+        &spec,
+        &args.out,
+        std::slice::from_ref(&args.model),
+    )?;
     for (path, rows) in written {
         println!("{} ({rows} rows)", path.display());
     }

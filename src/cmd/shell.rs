@@ -3,7 +3,7 @@
 
 use crate::cli::Cli;
 use crate::error::{KsaError, Result};
-use crate::output::dest::write_output;
+use crate::output::dest::{write_output, OutputFolder};
 use clap::CommandFactory;
 use std::io::Write;
 use std::path::Path;
@@ -24,14 +24,13 @@ pub fn man(out: Option<&Path>, quiet: bool) -> Result<()> {
     let Some(dir) = out else {
         return write_stdout(&render(cmd)?);
     };
-    std::fs::create_dir_all(dir).map_err(|e| KsaError::io(dir, e))?;
+    // Page names are ksa's own: a link among them is replaced, not followed.
+    let folder = OutputFolder::create(dir, &[])?;
     let mut pages = Vec::new();
     collect(cmd, &mut pages);
     for (name, page) in &pages {
         let bytes = render(page.clone())?;
-        write_output(Some(&dir.join(name)), |mut w| {
-            w.write_all(&bytes).and_then(|_| w.flush())
-        })?;
+        folder.write(name, |mut w| w.write_all(&bytes).and_then(|_| w.flush()))?;
     }
     if !quiet {
         eprintln!("wrote {} manual pages into {}", pages.len(), dir.display());

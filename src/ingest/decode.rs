@@ -6,8 +6,8 @@
 //! chosen encoding is a file-level error, never a silent U+FFFD.
 
 use crate::error::{KsaError, Result};
+use crate::input;
 use encoding_rs::{Encoding, GB18030, UTF_8};
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -50,14 +50,16 @@ pub struct Decoded {
 /// Opens `path` and returns a UTF-8 stream of its text (without any BOM).
 /// `forced` is `--encoding`.
 pub fn open_utf8(path: &Path, label: &str, forced: Option<&'static Encoding>) -> Result<Decoded> {
-    let mut file = File::open(path).map_err(|e| match e.kind() {
+    // A pipe is copied into a temporary file once (`input`): it is read
+    // twice here, for the encoding and then the rows.
+    let mut file = input::open(path).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => KsaError::invalid(format!("{label}: file not found")),
+        io::ErrorKind::FileTooLarge => KsaError::invalid(format!("{label}: {e}")),
         _ => KsaError::invalid(format!("{label}: cannot open: {e}")),
     })?;
     let len = file
-        .metadata()
-        .map_err(|e| KsaError::invalid(format!("{label}: cannot read: {e}")))?
-        .len();
+        .byte_len()
+        .map_err(|e| KsaError::invalid(format!("{label}: cannot read: {e}")))?;
     if len == 0 {
         return Err(KsaError::invalid(format!(
             "{label}: the file is empty (0 bytes); an evaluation file needs at least a header row"

@@ -20,6 +20,7 @@ pub use decode::{
     csv_error, encoding_for_label, is_empty_line, open_csv, open_utf8, sniff_delimiter, CsvFile,
     MarkEmptyLines,
 };
+pub use rejects::Rejects;
 pub use rows::is_plain_number;
 
 use crate::error::Result;
@@ -38,6 +39,10 @@ pub struct IngestOptions {
     pub skip_invalid: bool,
     /// Where rejected rows go under `skip_invalid`.
     pub rejects: Option<PathBuf>,
+    /// The rejects file has a name ksa chose (the default `rejects.csv`),
+    /// not one the user gave: it is never written through a link
+    /// (`output::dest::AtomicFile::create_own`).
+    pub rejects_own: bool,
     /// `--strict`: an unknown column is an error, not a warning.
     pub strict: bool,
     /// Keep free-text comments (for individual reports).

@@ -1,21 +1,44 @@
 //! The rejects file of `--skip-invalid` (evaluations.md): every rejected row
 //! with its original fields plus `source_file`, `line` and `reason`. Written
 //! to a temporary file beside the target and renamed into place at the end,
-//! so a run that fails later leaves no half-written rejects behind.
+//! so a run that fails later leaves no half-written rejects behind. The
+//! results rejects of `ksa appraise` are written by the same writer.
+//!
+//! The fields are written as they were read, except that a text field that
+//! a spreadsheet would run as a formula (`=HYPERLINK(…)`) gets a leading
+//! `'`, as in every CSV output (`output::csv_text`). A field that is a plain
+//! number (`-1`, `+4`, a rejected score) is left as it is: a number is no
+//! formula, and the person fixing the input should see what it held.
 
 use crate::error::{KsaError, Result};
+use crate::output::csv_text;
 use crate::output::dest::AtomicFile;
 use csv::ByteRecord;
 use std::path::PathBuf;
 
-pub(super) struct Rejects {
+pub struct Rejects {
     path: PathBuf,
+    /// A name ksa chose: never written through a link.
+    own: bool,
     writer: Option<csv::Writer<AtomicFile>>,
 }
 
+/// A rejected field as the rejects file writes it.
+fn field(f: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if super::is_plain_number(f.trim_ascii()) {
+        std::borrow::Cow::Borrowed(f)
+    } else {
+        csv_text(f)
+    }
+}
+
 impl Rejects {
-    pub fn new(path: Option<PathBuf>) -> Rejects {
+    /// The rejects file `path` (`rejects.csv` when `None`); `own` when ksa
+    /// chose the name (a default), so that it is never written through a
+    /// link (`AtomicFile::create_own`).
+    pub fn new(path: Option<PathBuf>, own: bool) -> Rejects {
         Rejects {
+            own: own || path.is_none(),
             path: path.unwrap_or_else(|| PathBuf::from("rejects.csv")),
             writer: None,
         }
@@ -23,14 +46,18 @@ impl Rejects {
 
     fn open(&mut self, header: &[&[u8]]) -> Result<&mut csv::Writer<AtomicFile>> {
         if self.writer.is_none() {
-            let tmp = AtomicFile::create(&self.path)?;
+            let tmp = if self.own {
+                AtomicFile::create_own(&self.path)?
+            } else {
+                AtomicFile::create(&self.path)?
+            };
             let mut w = csv::WriterBuilder::new()
                 .flexible(true)
                 .terminator(csv::Terminator::Any(b'\n'))
                 .from_writer(tmp);
             let mut h = ByteRecord::new();
             for f in header {
-                h.push_field(f);
+                h.push_field(&csv_text(f));
             }
             h.push_field(b"source_file");
             h.push_field(b"line");
@@ -63,20 +90,22 @@ impl Rejects {
             } else {
                 f
             };
-            out.push_field(f);
+            out.push_field(&field(f));
         }
-        out.push_field(source.as_bytes());
+        out.push_field(&csv_text(source.as_bytes()));
         out.push_field(line.to_string().as_bytes());
-        out.push_field(reason.as_bytes());
+        out.push_field(&csv_text(reason.as_bytes()));
         w.write_byte_record(&out)
             .map_err(|e| KsaError::io(&path, e.into()))
     }
 
     /// Puts the rejects file in place. With no rejected row it still writes
-    /// a header-only file, so a stale rejects file from an earlier run never
-    /// suggests rows were lost.
-    pub fn finish(mut self) -> Result<()> {
-        self.open(&[])?;
+    /// a header-only file (of `header`, then `source_file,line,reason`), so
+    /// a stale rejects file from an earlier run never suggests rows were
+    /// lost.
+    pub fn finish(mut self, header: &[String]) -> Result<()> {
+        let h: Vec<&[u8]> = header.iter().map(|s| s.as_bytes()).collect();
+        self.open(&h)?;
         let w = self.writer.take().unwrap();
         let file = w
             .into_inner()

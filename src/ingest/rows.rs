@@ -168,7 +168,7 @@ impl<'m> Ingestor<'m> {
             words_per_slot: n.div_ceil(64),
             rejects: opts
                 .skip_invalid
-                .then(|| Rejects::new(opts.rejects.clone())),
+                .then(|| Rejects::new(opts.rejects.clone(), opts.rejects_own)),
             scratch: Vec::with_capacity(n),
             last: None,
             last_slot: (u32::MAX, 0, Vec::new(), 0),
@@ -376,7 +376,7 @@ impl<'m> Ingestor<'m> {
 
     pub fn finish(mut self) -> Result<Dataset> {
         if let Some(r) = self.rejects.take() {
-            r.finish()?;
+            r.finish(&[])?;
         }
         if self.opts.keep_ratings {
             let mut ids = vec![String::new(); self.rater_ids.len()];

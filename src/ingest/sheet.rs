@@ -414,6 +414,12 @@ fn check_file(path: &Path, label: &str) -> Result<()> {
             "{label}: is a folder, not a workbook"
         )));
     }
+    if !meta.is_file() {
+        // The workbook readers open the file by its path, several times.
+        return Err(KsaError::invalid(format!(
+            "{label}: is a pipe or device; a workbook is read from a file: save it first (CSV can come through a pipe)"
+        )));
+    }
     if meta.len() == 0 {
         return Err(KsaError::invalid(format!(
             "{label}: the file is empty (0 bytes); an evaluation file needs at least a header row"

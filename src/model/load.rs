@@ -30,29 +30,32 @@ pub const MAX_MODEL_BYTES: u64 = 16 << 20;
 /// it), the key or id, and the line when the parser gives one.
 pub fn load_model(path: &Path) -> Result<LoadedModel> {
     let label = path.display().to_string();
-    let cannot_read = |e: std::io::Error| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            KsaError::invalid(format!("{label}: model file not found"))
-        } else {
-            KsaError::invalid(format!("{label}: cannot read the model file: {e}"))
-        }
+    let too_large = || {
+        KsaError::invalid(format!(
+            "{label}: the model file is larger than {} MiB, the limit on a model file",
+            MAX_MODEL_BYTES >> 20
+        ))
+    };
+    let cannot_read = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => KsaError::invalid(format!("{label}: model file not found")),
+        std::io::ErrorKind::FileTooLarge => too_large(),
+        _ => KsaError::invalid(format!("{label}: cannot read the model file: {e}")),
     };
     // Read at most one byte past the limit, so a huge (or endless, like
     // /dev/zero) file is refused without being held in memory.
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(
         &mut std::io::Read::take(
-            std::fs::File::open(path).map_err(cannot_read)?,
+            // A model through a pipe is copied (`input`), so that reports
+            // can hash it afterwards; the copy stops past the limit too.
+            crate::input::open_limited(path, MAX_MODEL_BYTES + 1).map_err(cannot_read)?,
             MAX_MODEL_BYTES + 1,
         ),
         &mut bytes,
     )
     .map_err(cannot_read)?;
     if bytes.len() as u64 > MAX_MODEL_BYTES {
-        return Err(KsaError::invalid(format!(
-            "{label}: the model file is larger than {} MiB, the limit on a model file",
-            MAX_MODEL_BYTES >> 20
-        )));
+        return Err(too_large());
     }
     let text = String::from_utf8(bytes)
         .map_err(|_| KsaError::invalid(format!("{label}: a model file must be UTF-8 text")))?;

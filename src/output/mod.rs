@@ -63,10 +63,34 @@ pub fn sink<'w>(
     })
 }
 
-/// Whether a text cell would run as a spreadsheet formula: one that begins
-/// with `=`, `+`, `-` or `@` is written with a leading `'` (scoring.md §7).
-pub fn looks_like_formula(s: &str) -> bool {
-    matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@'))
+/// The starts of a text cell that a spreadsheet may run as a formula:
+/// `=`, `+`, `-` and `@` (scoring.md §7); TAB and CR, which some
+/// spreadsheets drop before reading the rest as a formula (OWASP's
+/// CSV-injection guidance lists them); and the full-width ＝ ＋ － ＠,
+/// which spreadsheets in East Asian locales may take for their ASCII forms.
+const FORMULA_STARTS: [&str; 10] = [
+    "=", "+", "-", "@", "\t", "\r", "\u{ff1d}", "\u{ff0b}", "\u{ff0d}", "\u{ff20}",
+];
+
+/// Whether a text cell would run as a spreadsheet formula (bytes, so the
+/// raw fields of a rejects file are checked the same way).
+pub fn looks_like_formula(s: &[u8]) -> bool {
+    FORMULA_STARTS.iter().any(|f| s.starts_with(f.as_bytes()))
+}
+
+/// A text cell as every CSV output writes it: with a leading `'` when it
+/// looks like a formula, so a spreadsheet shows it as text. Numbers are
+/// not text cells and are left as they are (scoring.md §7). This is the
+/// one place that decides; the rejects files call it too.
+pub fn csv_text(s: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if looks_like_formula(s) {
+        let mut quoted = Vec::with_capacity(s.len() + 1);
+        quoted.push(b'\'');
+        quoted.extend_from_slice(s);
+        std::borrow::Cow::Owned(quoted)
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 fn plain(v: &Value) -> String {
@@ -104,7 +128,10 @@ impl<'w> CsvSink<'w> {
             .terminator(csv::Terminator::Any(b'\n'))
             .buffer_capacity(1 << 16)
             .from_writer(out);
-        w.write_record(&columns).map_err(csv_io)?;
+        for c in &columns {
+            w.write_field(csv_text(c.as_bytes())).map_err(csv_io)?;
+        }
+        w.write_record(None::<&[u8]>).map_err(csv_io)?;
         Ok(CsvSink {
             w,
             cell: String::new(),
@@ -115,15 +142,13 @@ impl<'w> CsvSink<'w> {
 impl Sink for CsvSink<'_> {
     fn row(&mut self, values: &[Value]) -> io::Result<()> {
         for v in values {
+            if let Value::Text(s) = v {
+                self.w.write_field(csv_text(s.as_bytes())).map_err(csv_io)?;
+                continue;
+            }
             self.cell.clear();
             match v {
-                Value::Text(s) => {
-                    if looks_like_formula(s) {
-                        self.cell.push('\'');
-                    }
-                    self.cell.push_str(s);
-                }
-                Value::Missing | Value::Num(None, _) => {}
+                Value::Text(_) | Value::Missing | Value::Num(None, _) => {}
                 Value::Num(Some(x), d) => write_rounded(&mut self.cell, *x, *d),
                 Value::Int(i) => {
                     use std::fmt::Write as _;

@@ -2,7 +2,7 @@
 //! required level per grade as aligned columns. Alignment uses display
 //! width, so Chinese names line up.
 
-use super::text::TextTable;
+use super::text::{shown, TextTable};
 use crate::model::{fmt_level, Language, Model};
 
 struct Words {
@@ -38,17 +38,18 @@ fn words(lang: Language) -> Words {
 pub fn render(model: &Model, lang: Language) -> String {
     let w = words(lang);
     let mut out = String::new();
-    out.push_str(&format!(
-        "{}  ({} {})\n",
-        model.name, model.id, model.version
-    ));
+    // The model's own text is shown as the table shows it (`text::shown`).
+    let title = format!("{}  ({} {})", model.name, model.id, model.version);
+    out.push_str(&shown(&title));
+    out.push('\n');
     let levels: Vec<String> = (model.scale.min..=model.scale.max)
         .map(|l| match model.scale.label(l) {
             Some(t) => format!("{l} {t}"),
             None => l.to_string(),
         })
         .collect();
-    out.push_str(&format!("{}: {}\n", w.scale, levels.join(" · ")));
+    out.push_str(&shown(&format!("{}: {}", w.scale, levels.join(" · "))));
+    out.push('\n');
     out.push_str(&format!(
         "{}: {}\n\n",
         w.tolerance,

@@ -52,7 +52,8 @@ pub fn sha256_bytes(name: &str, bytes: &[u8]) -> AuditFile {
 
 /// Streams the file through SHA-256 (evaluation exports can be large).
 pub fn sha256_file(path: &Path) -> Result<AuditFile> {
-    let mut f = std::fs::File::open(path).map_err(|e| KsaError::io(path, e))?;
+    // A pipe read earlier in the run is hashed from its copy (`input`).
+    let mut f = crate::input::open(path).map_err(|e| KsaError::io(path, e))?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     loop {

@@ -22,7 +22,7 @@ use crate::anonymity::{Mode, Shown};
 use crate::error::{KsaError, Result};
 use crate::ingest::Dataset;
 use crate::model::{Language, Model};
-use crate::output::dest::AtomicFile;
+use crate::output::dest::OutputFolder;
 use crate::score::round::format_rounded;
 use crate::score::Weights;
 use serde::Serialize;
@@ -87,10 +87,11 @@ pub struct Page {
     pub html: String,
 }
 
-/// Writes a page into `dir` atomically. The name comes from `names`, which
-/// only ever makes plain file names; checked again here so that no page can
-/// be written outside `dir`.
-pub fn write_page(dir: &Path, page: &Page) -> Result<PathBuf> {
+/// Writes a page into the output folder, whole: never over an input and
+/// never through a link (`OutputFolder::file`). The name comes from
+/// `names`, which only ever makes plain file names; checked again here so
+/// that no page can be written outside the folder.
+pub fn write_page(folder: &OutputFolder, page: &Page) -> Result<PathBuf> {
     let plain = Path::new(&page.file_name)
         .file_name()
         .is_some_and(|n| n == page.file_name.as_str());
@@ -100,16 +101,19 @@ pub fn write_page(dir: &Path, page: &Page) -> Result<PathBuf> {
             page.file_name
         )));
     }
-    let path = dir.join(&page.file_name);
-    let mut f = AtomicFile::create(&path)?;
-    {
-        let mut w = f.writer();
-        w.write_all(page.html.as_bytes())
-            .and_then(|_| w.flush())
-            .map_err(|e| KsaError::io(&path, e))?;
-    }
-    f.commit()?;
-    Ok(path)
+    folder.write(&page.file_name, |mut w| {
+        w.write_all(page.html.as_bytes())?;
+        w.flush()
+    })
+}
+
+/// The files `ksa report` may write into its folder: pages, `.html`, whose
+/// names come from the data. Its entries of that kind are checked against
+/// the inputs before anything is read, so an input there (a template, when
+/// `--templates` and `--out` are one folder) is refused before any page is
+/// written. (The rejects file is checked with the reading flags.)
+pub fn is_report_file(name: &str) -> bool {
+    name.ends_with(".html")
 }
 
 /// Periods in the data, in code-point order.

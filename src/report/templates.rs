@@ -11,7 +11,7 @@
 use crate::error::{KsaError, Result};
 use crate::model::Language;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// (name, text) of every built-in template.
 const BUILTIN: &[(&str, &str)] = &[
@@ -35,6 +35,8 @@ pub struct Templates {
     pub tera: tera::Tera,
     pub labels: Labels,
     pub lang: Language,
+    /// The files read from `--templates DIR`: inputs, never overwritten.
+    pub files: Vec<PathBuf>,
 }
 
 fn tera_error(what: &str, e: &tera::Error) -> String {
@@ -66,6 +68,7 @@ impl Templates {
             },
             "built-in labels",
         )?;
+        let mut files = Vec::new();
         if let Some(dir) = dir {
             let entries = std::fs::read_dir(dir)
                 .map_err(|e| KsaError::invalid(format!("--templates {}: {e}", dir.display())))?;
@@ -83,12 +86,14 @@ impl Templates {
                     KsaError::invalid(format!("{}: cannot read template: {e}", p.display()))
                 })?;
                 sources.insert(name.to_string(), text);
+                files.push(p.clone());
             }
             let lp = dir.join("labels").join(format!("{}.toml", lang.code()));
             if lp.is_file() {
                 let text = std::fs::read_to_string(&lp)
                     .map_err(|e| KsaError::invalid(format!("{}: {e}", lp.display())))?;
                 labels.extend(parse_labels(&text, &lp.display().to_string())?);
+                files.push(lp);
             }
         }
         let mut tera = tera::Tera::new();
@@ -100,7 +105,12 @@ impl Templates {
         tera.set_escape_fn(super::escape_html_visible);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| KsaError::invalid(tera_error("templates", &e)))?;
-        Ok(Templates { tera, labels, lang })
+        Ok(Templates {
+            tera,
+            labels,
+            lang,
+            files,
+        })
     }
 
     /// A label by key; a missing key shows itself, so a custom label file
