@@ -439,12 +439,9 @@ impl View {
         if !self.requires_withheld(model, g) {
             return Shown::Value(score::meets(model, &self.scores, g));
         }
-        let fails_shown = model.competencies.iter().enumerate().any(|(c, comp)| {
-            !self.withheld[c]
-                && comp.requirement(g).is_some_and(|req| {
-                    !score::competency_meets(model, comp, self.scores.competency[c], req)
-                })
-        });
+        let fails_shown = score::statuses(model, &self.scores, g)
+            .iter()
+            .any(|x| !self.withheld[x.competency] && x.status.blocks());
         if fails_shown {
             Shown::Value(false)
         } else {

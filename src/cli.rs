@@ -245,7 +245,7 @@ pub struct ReportArgs {
     /// Folder of templates that replace the built-in ones of the same name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Levels by which self and others must differ to be a blind spot or hidden strength.
+    /// Self and others differing by more than this many levels is a blind spot or hidden strength.
     #[arg(long, value_name = "LEVELS", default_value_t = 1.0)]
     pub blind_spot_threshold: f64,
     /// Training plans: hours available per person (team report: person-hours for the team).

@@ -122,22 +122,24 @@ pub fn readiness(
     let (short, pi) = plan::instance_for(model, s, next, weights);
     let mut targets = Vec::with_capacity(pi.goal_competency.len());
     for &c in &pi.goal_competency {
-        let comp = &model.competencies[c];
-        let req = comp.requirement(next).unwrap_or(0.0);
-        let sc = s.competency[c].unwrap_or(req);
-        let need = req - score::shortfall_allowed(model, comp);
-        targets.push(if sc < need - 1e-9 { need } else { sc });
+        let st = score::status(model, c, s.competency[c], next);
+        targets.push(match (st.status.blocks(), st.threshold(), st.score) {
+            (true, Some(t), _) => t,
+            (_, _, Some(sc)) => sc,
+            _ => 0.0,
+        });
     }
     let closable = select::closable_levels(&pi.instance);
-    for &(c, score, req) in &short {
-        let comp = &model.competencies[c];
-        let Some(sc) = score else {
+    for st in &short {
+        let c = st.competency;
+        if st.status == score::Status::NotAssessed {
             out.blockers.push((c, Blocker::NotAssessed));
             continue;
-        };
-        if sc >= req - score::shortfall_allowed(model, comp) - 1e-9 {
+        }
+        if !st.status.blocks() {
             continue; // within tolerance: met as §5 counts it
         }
+        let comp = &model.competencies[c];
         if !comp.trainable {
             out.blockers.push((c, Blocker::NotTrainable));
         } else if let Some(j) = pi.goal_competency.iter().position(|&x| x == c) {

@@ -152,7 +152,9 @@ impl Competency {
     pub fn indicator_for(&self, level: f64) -> Option<(i64, &str)> {
         self.indicators
             .iter()
-            .find(|(l, _)| (**l as f64) >= level - 1e-9)
+            // Requirements are read from the model file, never computed,
+            // so they compare exactly.
+            .find(|(l, _)| (**l as f64) >= level)
             .map(|(l, t)| (*l, t.as_str()))
     }
 }

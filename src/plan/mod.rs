@@ -7,7 +7,7 @@
 //!
 //! Against the target grade `G` (own grade, `--next` the grade above it, or
 //! `--grade`), every competency required at `G` whose score `s_c` is below
-//! `req(c, G)` (by more than the 1e-9 allowance of scoring.md §5) is a
+//! `req(c, G)` (by more than the allowance, `score::ALLOWANCE`) is a
 //! shortfall. `placement.tolerance` is not subtracted: it is how far short a
 //! person may be and still be placed, not how far training should aim.
 //! Each shortfall is one of:
@@ -45,12 +45,8 @@ pub mod team;
 pub use select::Budget;
 
 use crate::model::Model;
-use crate::score::{PersonScores, Weights};
+use crate::score::{self, at_least, CompetencyStatus, PersonScores, Weights};
 use select::{Goal, Instance, Item};
-
-/// The 1e-9 allowance of scoring.md §5: a score this close to the
-/// requirement is not short of it.
-const ALLOWANCE: f64 = 1e-9;
 
 /// Which grade a plan aims at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -335,17 +331,13 @@ pub fn attribute(inst: &Instance, set: &[usize]) -> Vec<(usize, Vec<usize>, f64)
 }
 
 /// The shortfalls of a person against grade `g`, in tree order, before any
-/// plan: `(competency, score, requirement)`.
-pub fn shortfalls(model: &Model, s: &PersonScores, g: usize) -> Vec<(usize, Option<f64>, f64)> {
+/// plan: every required competency below its requirement (within the
+/// tolerance too: a plan closes the gap to the requirement) or not assessed.
+pub fn shortfalls(model: &Model, s: &PersonScores, g: usize) -> Vec<CompetencyStatus> {
     tree_order(model)
         .into_iter()
-        .filter_map(|c| {
-            let req = model.competencies[c].requirement(g)?;
-            match s.competency[c] {
-                Some(sc) if sc >= req - ALLOWANCE => None,
-                score => Some((c, score, req)),
-            }
-        })
+        .map(|c| score::status(model, c, s.competency[c], g))
+        .filter(CompetencyStatus::below_requirement)
         .collect()
 }
 
@@ -356,13 +348,14 @@ pub fn instance_for(
     s: &PersonScores,
     g: usize,
     weights: &Weights,
-) -> (Vec<(usize, Option<f64>, f64)>, PersonInstance) {
+) -> (Vec<CompetencyStatus>, PersonInstance) {
     let short = shortfalls(model, s, g);
     let goals: Vec<(usize, f64, f64, f64)> = short
         .iter()
-        .filter_map(|&(c, score, req)| {
-            let sc = score.filter(|_| model.competencies[c].trainable)?;
-            Some((c, sc, req, value_per_level(model, c, weights)))
+        .filter_map(|x| {
+            let c = x.competency;
+            let sc = x.score.filter(|_| model.competencies[c].trainable)?;
+            Some((c, sc, x.required?, value_per_level(model, c, weights)))
         })
         .collect();
     let pi = person_instance(model, &goals);
@@ -399,7 +392,7 @@ pub(crate) fn plan_from(
     model: &Model,
     weights: &Weights,
     g: usize,
-    short: &[(usize, Option<f64>, f64)],
+    short: &[CompetencyStatus],
     pi: &PersonInstance,
     sel: &select::Selection,
     parts: &[(usize, Vec<usize>, f64)],
@@ -421,7 +414,10 @@ pub(crate) fn plan_from(
     }
     let mut needs = Vec::with_capacity(short.len());
     let mut weighted_shortfall = 0.0;
-    for &(c, score, req) in short {
+    for x in short {
+        let (c, score) = (x.competency, x.score);
+        // A shortfall is of a required competency.
+        let req = x.required.unwrap_or_default();
         let weight = value_per_level(model, c, weights);
         let goal = pi.goal_competency.iter().position(|&x| x == c);
         let (after, via, status) = match (score, goal) {
@@ -430,7 +426,7 @@ pub(crate) fn plan_from(
             (Some(sc), Some(j)) => {
                 let after = sel.levels[j];
                 let can = pi.instance.items.iter().any(|it| it.raises.contains(&j));
-                let status = if after >= req - ALLOWANCE {
+                let status = if at_least(after, req) {
                     NeedStatus::Closed
                 } else if after > sc {
                     NeedStatus::PartlyClosed

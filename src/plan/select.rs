@@ -44,7 +44,8 @@
 //! - Values are equal within `1e-9 · max(1, V*)`: [`max_value`] first finds
 //!   the best value `V*`, then among all sets within the budget whose value
 //!   is at least `V* − 1e-9 · max(1, V*)` picks the smallest **key**.
-//! - A target is reached when `level_j ≥ target_j − 1e-9`.
+//! - A target is reached when `level_j ≥ target_j − ALLOWANCE` (scoring.md
+//!   §5's, `score::ALLOWANCE`).
 //! - The **key** orders equally good sets: fewer hours, then lower cost,
 //!   then fewer courses, then the lexicographically smallest list of course
 //!   ids (sorted ascending, compared element by element in code-point
@@ -149,8 +150,8 @@ pub fn value_allowance(best: f64) -> f64 {
     1e-9 * best.abs().max(1.0)
 }
 
-/// The allowance when a level counts as reaching a target.
-pub const LEVEL_ALLOWANCE: f64 = 1e-9;
+/// The allowance when a level counts as reaching a target: scoring.md §5's.
+pub const LEVEL_ALLOWANCE: f64 = crate::score::ALLOWANCE;
 
 /// Item indices in application order: `up_to`, then id, then position.
 pub fn application_order(inst: &Instance) -> Vec<usize> {

@@ -108,17 +108,10 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
     // Knock-outs: a critical competency required at the grade that is not
     // assessed or below its requirement; a withheld one decides nothing.
     let knockouts = |v: &View| -> Vec<String> {
-        m.competencies
-            .iter()
-            .enumerate()
-            .filter(|(c, comp)| {
-                comp.critical
-                    && !v.withheld(*c)
-                    && comp.requirement(g).is_some_and(|req| {
-                        !score::competency_meets(m, comp, v.scores.competency[*c], req)
-                    })
-            })
-            .map(|(_, comp)| comp.name.clone())
+        score::statuses(m, &v.scores, g)
+            .into_iter()
+            .filter(|x| x.critical && x.status.blocks() && !v.withheld(x.competency))
+            .map(|x| m.competencies[x.competency].name.clone())
             .collect()
     };
 
@@ -158,14 +151,14 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
                 .iter()
                 .enumerate()
                 .map(|(c, comp)| {
-                    let req = comp.requirement(g);
                     let sc = v.competency(c);
-                    let class = match (sc, req) {
+                    let st = score::status(m, c, sc.value(), g);
+                    let class = match (sc, st.status) {
                         (Shown::Withheld, _) => "withheld",
-                        (Shown::Missing, Some(_)) if comp.critical => "ko",
+                        (_, score::Status::KnockOutShort) => "ko",
+                        (_, score::Status::NotAssessed) if comp.critical => "ko",
                         (Shown::Missing, _) => "na",
-                        (Shown::Value(x), Some(req)) if x < req - 1e-9 && comp.critical => "ko",
-                        (Shown::Value(x), Some(req)) if x < req - 1e-9 => "short",
+                        _ if st.below_requirement() => "short",
                         _ => "ok",
                     };
                     MatrixCell {

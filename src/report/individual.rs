@@ -13,6 +13,7 @@
 use super::charts::{self, Series};
 use super::names::Namer;
 use super::{gap_class_shown, num, num_shown, pct_shown, signed, signed_shown, Card, Env, Page};
+use crate::analysis::stats::self_other;
 use crate::anonymity::{CellView, GroupStatus, Mode, Screened, Shown, View};
 use crate::error::{KsaError, Result};
 use crate::ingest::Dataset;
@@ -33,8 +34,9 @@ pub struct IndividualOptions {
     pub period: Option<String>,
     pub unit: Option<String>,
     pub person: Option<String>,
-    /// Self and others differing by at least this many levels is a blind
-    /// spot (self higher) or a hidden strength (self lower).
+    /// Self and others differing by more than this many levels is a blind
+    /// spot (self higher) or a hidden strength (self lower), as
+    /// `ksa stats self-other` classifies (`self_other::Class::of`).
     pub blind_spot_threshold: f64,
 }
 
@@ -138,11 +140,6 @@ struct PersonCtx {
     change: Option<Change>,
     /// `None` when the scores are withheld: the plan is made from them.
     plan: Option<super::plan::PersonPlanCtx>,
-}
-
-/// The self-rating group: by id `self`, the convention of model.md.
-pub fn self_group(env: &Env) -> Option<usize> {
-    env.model.raters.iter().position(|r| r.id == "self")
 }
 
 /// Renders every selected person-period and hands each page to `emit`
@@ -539,15 +536,21 @@ fn person_context(
         .any(|r| r.score == super::WITHHELD || r.cells.iter().any(|c| c.text == super::WITHHELD));
     ctx.any_low_precision = ctx.rows.iter().any(|r| r.low_precision);
 
-    // Blind spots and hidden strengths: self against the score, which is
-    // the others' view (weight-0 groups such as self never enter it).
-    if let Some(sg) = self_group(env) {
+    // Blind spots and hidden strengths: self against the others' view (§1
+    // without the self group), classified as `ksa stats self-other` does —
+    // a difference beyond the threshold — but per competency. Only where
+    // the score is shown: the others' view is that score when self counts
+    // for nothing, as it usually does.
+    if let Some(sg) = self_other::self_group(m) {
         if matches!(view.groups[sg], GroupStatus::Shown(_)) {
             ctx.self_available = true;
             for (c, comp) in m.competencies.iter().enumerate() {
-                let (CellView::Mean(me), Shown::Value(others)) =
+                let (CellView::Mean(me), Shown::Value(_)) =
                     (sd.cell(m, &view, pp, c, sg), view.competency(c))
                 else {
+                    continue;
+                };
+                let Some(others) = score::others_score(m, data, pp, c, sg) else {
                     continue;
                 };
                 let d = me - others;
@@ -557,17 +560,17 @@ fn person_context(
                     others: num(Some(others)),
                     diff: signed(Some(d)),
                 };
-                if d >= opts.blind_spot_threshold - 1e-9 {
-                    ctx.blind_spots.push(spot);
-                } else if -d >= opts.blind_spot_threshold - 1e-9 {
-                    ctx.hidden_strengths.push(spot);
+                match self_other::Class::of(d, opts.blind_spot_threshold) {
+                    self_other::Class::OverRater => ctx.blind_spots.push(spot),
+                    self_other::Class::UnderRater => ctx.hidden_strengths.push(spot),
+                    self_other::Class::InAgreement => {}
                 }
             }
         }
     }
 
     // Shortfalls with what good looks like at the required level.
-    if let Some(g) = &gaps {
+    if let (Some(g), Some(tg)) = (&gaps, target) {
         for (c, comp) in m.competencies.iter().enumerate() {
             let Some(req) = g.gaps.competency_required[c] else {
                 continue;
@@ -575,7 +578,7 @@ fn person_context(
             match view.competency(c) {
                 Shown::Withheld => ctx.withheld_required.push(comp.name.clone()),
                 Shown::Missing => ctx.not_assessed.push(comp.name.clone()),
-                Shown::Value(sc) if sc < req - 1e-9 => {
+                Shown::Value(sc) if score::status(m, c, Some(sc), tg).below_requirement() => {
                     let (level, indicator) = match comp.indicator_for(req) {
                         Some((l, text)) => (
                             match m.scale.label(l) {

@@ -23,6 +23,7 @@ use crate::error::{KsaError, Result};
 use crate::ingest::Dataset;
 use crate::model::{Language, Model};
 use crate::output::dest::OutputFolder;
+use crate::score::at_least;
 use crate::score::round::format_rounded;
 use crate::score::Weights;
 use serde::Serialize;
@@ -255,8 +256,8 @@ pub fn gap_class_shown(x: Shown<f64>) -> &'static str {
 pub fn gap_class(x: Option<f64>) -> &'static str {
     match x {
         None => "na",
-        Some(v) if v < -1e-9 => "neg",
-        Some(v) if v > 1e-9 => "pos",
+        Some(v) if !at_least(v, 0.0) => "neg",
+        Some(v) if !at_least(0.0, v) => "pos",
         Some(_) => "zero",
     }
 }

@@ -128,7 +128,7 @@ pub fn person_plan(
     let mut raised: Vec<Vec<String>> = vec![Vec::new(); m.training.len()];
     for n in &tp.needs {
         for (course, inc) in increments(m, n) {
-            if inc > 1e-9 {
+            if !crate::score::at_least(0.0, inc) {
                 raised[course].push(format!(
                     "{} +{}",
                     m.competencies[n.competency].name,

@@ -437,7 +437,7 @@ pub fn render_within(
     for c in 0..m.competencies.len() {
         let v: Vec<f64> = gaps.iter().filter_map(|g| g[c].value()).collect();
         if let Some(mg) = mean(&v) {
-            let short = v.iter().filter(|&&g| g < -1e-9).count();
+            let short = v.iter().filter(|&&g| !score::at_least(g, 0.0)).count();
             stats.push((c, mg, short, v.len()));
         }
     }
@@ -752,12 +752,12 @@ fn data_quality(env: &Env, data: &Dataset, members: &[&Member]) -> DataQualityCt
     }
 }
 
-/// The band of `x`: 0 below `lo`, 2 from `hi`, else 1 (with the 1e-9
-/// allowance of scoring.md §5, so a value on a cut-off is in the upper band).
+/// The band of `x`: 0 below `lo`, 2 from `hi`, else 1 (with the allowance
+/// of scoring.md §5, so a value on a cut-off is in the upper band).
 fn band(x: f64, lo: f64, hi: f64) -> usize {
-    if x < lo - 1e-9 {
+    if !score::at_least(x, lo) {
         0
-    } else if x >= hi - 1e-9 {
+    } else if score::at_least(x, hi) {
         2
     } else {
         1
@@ -876,7 +876,7 @@ fn nine_box(
 fn bin(values: &[f64], lo: f64, step: f64, n: usize) -> Vec<u64> {
     let mut out = vec![0u64; n];
     for v in values {
-        let i = (((v - lo) / step) + 1e-9).floor().max(0.0) as usize;
+        let i = (((v - lo) / step) + score::ALLOWANCE).floor().max(0.0) as usize;
         out[i.min(n - 1)] += 1;
     }
     out

@@ -5,7 +5,8 @@
 //! - §1–2 competency, category and overall scores — here;
 //! - §3 requirements and gaps — `gap.rs`;
 //! - §4 fit — `fit.rs`;
-//! - §5 meeting a grade and placement — `place.rs`;
+//! - §5 how each competency stands against a grade — `status.rs`; meeting a
+//!   grade and placement — `place.rs`;
 //! - §6 candidate ranking — `rank.rs`.
 
 mod fit;
@@ -13,11 +14,13 @@ mod gap;
 mod place;
 mod rank;
 pub mod round;
+pub mod status;
 
 pub use fit::{attainment, fit};
 pub use gap::{gaps, Gaps};
-pub use place::{competency_meets, meets, placement, shortfall_allowed};
+pub use place::{meets, placement};
 pub use rank::{rank_candidates, Ranked};
+pub use status::{at_least, status, statuses, CompetencyStatus, Status, ALLOWANCE};
 
 use crate::ingest::Dataset;
 use crate::model::{Model, Weighting};
@@ -50,12 +53,35 @@ pub struct PersonScores {
 /// §1: `s_c = Σ w_g · m_g / Σ w_g` over groups with a rating and `w_g > 0`.
 /// Anonymity thresholds never enter here; they only limit what reports show.
 pub fn competency_score(model: &Model, data: &Dataset, pp: usize, c: usize) -> (Option<f64>, u64) {
+    blend(model, data, pp, c, None)
+}
+
+/// §1 without group `without`: the others' view of a competency beside a
+/// self-rating (blind spots, self–other agreement). The same as `s_c` when
+/// that group's weight is 0, as self's usually is.
+pub fn others_score(
+    model: &Model,
+    data: &Dataset,
+    pp: usize,
+    c: usize,
+    without: usize,
+) -> Option<f64> {
+    blend(model, data, pp, c, Some(without)).0
+}
+
+fn blend(
+    model: &Model,
+    data: &Dataset,
+    pp: usize,
+    c: usize,
+    without: Option<usize>,
+) -> (Option<f64>, u64) {
     let mut num = 0.0;
     let mut den = 0.0;
     let mut ratings = 0u64;
     for (g, cell) in data.cells(pp, c).iter().enumerate() {
         let w = model.raters[g].weight;
-        if cell.count > 0 && w > 0.0 {
+        if cell.count > 0 && w > 0.0 && Some(g) != without {
             num += w * (cell.sum / cell.count as f64);
             den += w;
             ratings += cell.count as u64;

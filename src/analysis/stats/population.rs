@@ -10,9 +10,6 @@ use crate::ingest::Dataset;
 use crate::model::Model;
 use crate::score;
 
-/// scoring.md §5's allowance.
-const ALLOWANCE: f64 = 1e-9;
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Population {
     pub period: String,
@@ -79,9 +76,11 @@ pub fn table(model: &Model, data: &Dataset, people: &[usize]) -> Vec<Population>
                 row.note = Some(notes::NOT_ASSESSED);
             } else if grade.is_none() {
                 row.note = Some(notes::NO_GRADE);
-            } else if let Some(req) = required {
-                let floor = req - score::shortfall_allowed(model, comp) - ALLOWANCE;
-                let met = values.iter().filter(|&&s| s >= floor).count();
+            } else if let (Some(_), Some(g)) = (required, grade) {
+                let met = values
+                    .iter()
+                    .filter(|&&s| !score::status(model, c, Some(s), g).status.blocks())
+                    .count();
                 row.met = Some(met);
                 row.share_met = Some(met as f64 / values.len() as f64);
             } else {

@@ -117,7 +117,7 @@ pub fn test_deviations(deviations: &[f64]) -> Deviations {
 }
 
 pub fn is_outlier(mean_deviation: f64, p: Option<f64>, zero_variance: bool) -> bool {
-    let large = mean_deviation.abs() >= OUTLIER_DEVIATION - 1e-9;
+    let large = crate::score::at_least(mean_deviation.abs(), OUTLIER_DEVIATION);
     large && (zero_variance || p.is_some_and(|p| p < OUTLIER_P))
 }
 

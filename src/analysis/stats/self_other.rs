@@ -13,8 +13,8 @@ use crate::model::Model;
 pub const DEFAULT_THRESHOLD: f64 = 0.5;
 
 /// A difference exactly at the threshold (e.g. 3.7 − 3.2 computed as
-/// 0.5000000000000004) is not beyond it.
-const ALLOWANCE: f64 = 1e-9;
+/// 0.5000000000000004) is not beyond it: scoring.md §5's allowance.
+use crate::score::ALLOWANCE;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Class {
@@ -87,19 +87,6 @@ pub fn self_group(model: &Model) -> Option<usize> {
     model.raters.iter().position(|r| r.id == "self")
 }
 
-/// The others' score of a competency: §1 without the self group.
-fn others_score(model: &Model, data: &Dataset, pp: usize, c: usize, own: usize) -> Option<f64> {
-    let (mut num, mut den) = (0.0, 0.0);
-    for (g, cell) in data.cells(pp, c).iter().enumerate() {
-        let w = model.raters[g].weight;
-        if g != own && w > 0.0 && cell.count > 0 {
-            num += w * cell.sum / cell.count as f64;
-            den += w;
-        }
-    }
-    (den > 0.0).then(|| num / den)
-}
-
 pub fn self_other(model: &Model, data: &Dataset, pp: usize, threshold: f64) -> SelfOther {
     let mut out = SelfOther {
         pp,
@@ -118,7 +105,7 @@ pub fn self_other(model: &Model, data: &Dataset, pp: usize, threshold: f64) -> S
     let (mut any_self, mut any_other) = (false, false);
     for c in 0..model.competencies.len() {
         let s = data.cells(pp, c)[sg].mean();
-        let o = others_score(model, data, pp, c, sg);
+        let o = crate::score::others_score(model, data, pp, c, sg);
         any_self |= s.is_some();
         any_other |= o.is_some();
         if let (Some(s), Some(o)) = (s, o) {
