@@ -60,15 +60,15 @@ pub fn run(args: &AppraiseArgs, quiet: bool) -> Result<()> {
     let results_rejects = results_rejects_path(args)?;
     let mut data = read_data(eval, &model, quiet, false)?;
     for (flag, p) in [("--from", from), ("--to", to)] {
-        if !data.people.iter().any(|x| x.period == p) {
-            let mut periods: Vec<&str> = data.people.iter().map(|x| x.period.as_str()).collect();
-            periods.sort_unstable();
-            periods.dedup();
-            return Err(KsaError::invalid(format!(
-                "{flag}: no evaluations in period \"{p}\" (periods: {})",
-                periods.join(", ")
-            )));
-        }
+        data.period_named(flag, p)?;
+    }
+    // Periods sort in code-point order (2025H2 before 2026H1), as the
+    // latest period is chosen everywhere.
+    if from > to {
+        return Err(KsaError::invalid(format!(
+            "--from \"{from}\" is after --to \"{to}\": development runs from the earlier period to the later; swap them (periods: {})",
+            data.periods().join(", ")
+        )));
     }
     let mut results = read_results(args, to, results_rejects.as_ref(), quiet)?;
     // --pseudonymize: the results' ids get the evaluations' pseudonyms (same

@@ -5,7 +5,7 @@
 
 use super::evaluate::{emit, read_data, read_model, resolve_grade, resolve_weighting, Table};
 use crate::cli::{EvalArgs, PlanArgs};
-use crate::error::{KsaError, Result};
+use crate::error::Result;
 use crate::ingest::Dataset;
 use crate::model::{Language, Model};
 use crate::output::xlsx::Heatmap;
@@ -32,7 +32,7 @@ pub fn run(args: &PlanArgs, quiet: bool) -> Result<()> {
     };
     let data = read_data(eval, &model, quiet, false)?;
     if args.team {
-        let period = team_period(&data, args.period.as_deref())?;
+        let period = data.period_or_latest(args.period.as_deref())?;
         run_team(
             eval,
             &model,
@@ -46,7 +46,7 @@ pub fn run(args: &PlanArgs, quiet: bool) -> Result<()> {
         )
     } else {
         if let Some(p) = &args.period {
-            check_period(&data, p)?;
+            data.period_named("--period", p)?;
         }
         let period = args.period.as_deref().map(str::trim);
         // The heatmap: everyone's gaps against the grade their plan aims at.
@@ -131,39 +131,6 @@ impl Plans<'_> {
             write_plan(model, self.lang, data, pp, &tp, sink)?;
         }
         Ok(())
-    }
-}
-
-/// `--period` must name a period of the data.
-pub(crate) fn check_period(data: &Dataset, p: &str) -> Result<()> {
-    let p = p.trim();
-    if data.people.iter().any(|x| x.period == p) {
-        return Ok(());
-    }
-    let mut periods: Vec<&str> = data.people.iter().map(|x| x.period.as_str()).collect();
-    periods.sort_unstable();
-    periods.dedup();
-    Err(KsaError::invalid(format!(
-        "--period: no evaluations in period \"{p}\" (periods: {})",
-        periods.join(", ")
-    )))
-}
-
-/// The team's period: `--period`, else the latest in the data (code-point
-/// order, which puts `2026H1` after `2025H2`).
-fn team_period(data: &Dataset, given: Option<&str>) -> Result<String> {
-    match given {
-        Some(p) => {
-            check_period(data, p)?;
-            Ok(p.trim().to_string())
-        }
-        None => Ok(data
-            .people
-            .iter()
-            .map(|p| p.period.as_str())
-            .max()
-            .unwrap_or("")
-            .to_string()),
     }
 }
 
@@ -326,28 +293,14 @@ fn run_team(
     quiet: bool,
 ) -> Result<()> {
     let unit = unit.map(str::trim);
-    let members: Vec<usize> = data
-        .sorted()
-        .into_iter()
-        .filter(|&pp| {
-            let p = &data.people[pp];
-            p.period == period && unit.is_none_or(|u| p.unit.as_deref() == Some(u))
-        })
-        .collect();
-    if let (Some(u), true) = (unit, members.is_empty()) {
-        let mut units: Vec<&str> = data
-            .people
-            .iter()
-            .filter(|p| p.period == period)
-            .filter_map(|p| p.unit.as_deref())
-            .collect();
-        units.sort_unstable();
-        units.dedup();
-        return Err(KsaError::invalid(format!(
-            "--unit: no one of unit \"{u}\" in period \"{period}\" (units: {})",
-            units.join(", ")
-        )));
+    let mut members = data.members(period, unit)?;
+    // In output order (scoring.md §7).
+    let order = data.sorted();
+    let mut rank = vec![0usize; data.people.len()];
+    for (i, &pp) in order.iter().enumerate() {
+        rank[pp] = i;
     }
+    members.sort_by_key(|&pp| rank[pp]);
     // Each member's own plan without a budget decides what they need; the
     // budget is the team's (plan::team).
     let needs: Vec<team::MemberNeeds> = members

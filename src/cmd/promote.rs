@@ -47,7 +47,7 @@ pub fn run(args: &PromoteArgs, quiet: bool) -> Result<()> {
     };
     let data = read_data(eval, &model, quiet, false)?;
     if let Some(p) = &args.period {
-        super::plan::check_period(&data, p)?;
+        data.period_named("--period", p)?;
     }
     let period = args.period.as_deref().map(str::trim);
 

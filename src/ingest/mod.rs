@@ -11,6 +11,7 @@ mod decode;
 mod progress;
 mod rejects;
 mod rows;
+mod selection;
 mod sheet;
 mod xls_formats;
 mod xlsx_formats;

@@ -317,7 +317,7 @@ pub fn attribute(inst: &Instance, set: &[usize]) -> Vec<(usize, Vec<usize>, f64)
         for &j in &it.raises {
             let g = &inst.goals[j];
             let old = levels[j];
-            let new = old.max((old + it.gain).min(it.up_to));
+            let new = select::step(old, it.gain, it.up_to);
             levels[j] = new;
             let inc = new.min(g.cap) - old.min(g.cap);
             if inc > 0.0 {

@@ -166,8 +166,10 @@ pub fn application_order(inst: &Instance) -> Vec<usize> {
     ord
 }
 
-/// One step of the combination rule.
-fn step(level: f64, gain: f64, up_to: f64) -> f64 {
+/// One course applied to one level: it adds its gain but never takes anyone
+/// above its own `up_to` (nor lowers a level already above it). The one
+/// home of course application; plans, reports and promotion call it.
+pub fn step(level: f64, gain: f64, up_to: f64) -> f64 {
     level.max((level + gain).min(up_to))
 }
 

@@ -81,7 +81,7 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
     let g = opts.grade;
     let sd = env.screen(data);
     let data: &Dataset = &sd.data;
-    let period = super::choose_period(data, opts.period.as_deref())?;
+    let period = data.period_or_latest(opts.period.as_deref())?;
     let pps: Vec<usize> = data
         .sorted()
         .into_iter()

@@ -168,16 +168,12 @@ pub fn render_each_within(
         .sorted()
         .into_iter()
         .filter(|&pp| {
-            let p = &data.people[pp];
-            opts.period.as_deref().is_none_or(|x| p.period == x.trim())
-                && opts
-                    .unit
-                    .as_deref()
-                    .is_none_or(|u| p.unit.as_deref() == Some(u.trim()))
-                && opts
-                    .person
-                    .as_deref()
-                    .is_none_or(|x| p.person_id == x.trim())
+            data.matches(
+                pp,
+                opts.period.as_deref(),
+                opts.unit.as_deref(),
+                opts.person.as_deref(),
+            )
         })
         .collect();
     let filtered = opts.period.is_some() || opts.unit.is_some() || opts.person.is_some();

@@ -117,38 +117,6 @@ pub fn is_report_file(name: &str) -> bool {
     name.ends_with(".html")
 }
 
-/// Periods in the data, in code-point order.
-pub fn periods(data: &Dataset) -> Vec<String> {
-    let mut p: Vec<String> = data.people.iter().map(|p| p.period.clone()).collect();
-    p.sort();
-    p.dedup();
-    p
-}
-
-/// `--period` when given (it must exist), else the latest period: team and
-/// comparison reports describe one period at a time.
-pub fn choose_period(data: &Dataset, wanted: Option<&str>) -> Result<String> {
-    let all = periods(data);
-    match wanted {
-        Some(w) => {
-            let w = w.trim();
-            if all.iter().any(|p| p == w) {
-                Ok(w.to_string())
-            } else {
-                Err(KsaError::invalid(format!(
-                    "--period: \"{w}\" is not a period of the data (periods: {})",
-                    if all.is_empty() {
-                        "none".to_string()
-                    } else {
-                        all.join(", ")
-                    }
-                )))
-            }
-        }
-        None => Ok(all.last().cloned().unwrap_or_default()),
-    }
-}
-
 /// Numbers as reports show them: rounded as in scoring.md §7.
 pub fn num(x: Option<f64>) -> String {
     x.map(|v| format_rounded(v, 2))

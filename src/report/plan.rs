@@ -103,7 +103,7 @@ fn increments(model: &Model, n: &Need) -> Vec<(usize, f64)> {
         .iter()
         .map(|&t| {
             let c = &model.training[t];
-            let new = level.max((level + c.gain).min(c.up_to));
+            let new = plan::select::step(level, c.gain, c.up_to);
             let inc = new.min(n.required) - level.min(n.required);
             level = new;
             (t, inc)

@@ -9,7 +9,7 @@ use super::charts;
 use super::{gap_class, num, num_shown, pct, pct_shown, signed, Card, Env, Page};
 use crate::analysis::stats::{self, icc::IccType, raters, self_other, Note};
 use crate::anonymity::{GroupStatus, Shown, View};
-use crate::error::{KsaError, Result};
+use crate::error::Result;
 use crate::ingest::Dataset;
 use crate::plan::Budget;
 use crate::score;
@@ -220,19 +220,9 @@ pub fn render_within(
     let t = env.templates;
     let sd = env.screen(data);
     let data: &Dataset = &sd.data;
-    let period = super::choose_period(data, opts.period.as_deref())?;
+    let period = data.period_or_latest(opts.period.as_deref())?;
     let unit = opts.unit.as_deref().map(str::trim);
-    let mut pps: Vec<usize> = (0..data.people.len())
-        .filter(|&pp| {
-            let p = &data.people[pp];
-            p.period == period && unit.is_none_or(|u| p.unit.as_deref() == Some(u))
-        })
-        .collect();
-    if let (Some(u), true) = (unit, pps.is_empty()) {
-        return Err(KsaError::invalid(format!(
-            "--unit: nobody in period \"{period}\" belongs to unit \"{u}\""
-        )));
-    }
+    let mut pps = data.members(&period, unit)?;
     pps.sort_by(|&a, &b| {
         let (pa, pb) = (&data.people[a], &data.people[b]);
         (pa.unit.as_deref(), pa.person_id.as_str())

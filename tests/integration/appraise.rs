@@ -351,3 +351,59 @@ fn appraisal_section_round_trips_through_to_toml() {
         .model;
     assert_eq!(again, model);
 }
+
+#[test]
+fn swapped_periods_are_an_error_naming_the_periods() {
+    // Fails on the code before: --from P2 --to P1 exited 0 with every
+    // composite empty.
+    let dir = workdir();
+    let (m, e, r) = (
+        fx("model.toml"),
+        fx("appraise-evals.csv"),
+        fx("results.csv"),
+    );
+    let (code, out, err) = ksa_in(
+        dir.path(),
+        &[
+            "appraise",
+            "--model",
+            &m,
+            "--evals",
+            &e,
+            "--results",
+            &r,
+            "--from",
+            "P2",
+            "--to",
+            "P1",
+        ],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(out, "");
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        ["error: --from \"P2\" is after --to \"P1\": development runs from the earlier period to the later; swap them (periods: P1, P2)"]
+    );
+    // An unknown period names the ones there are.
+    let (code, _, err) = ksa_in(
+        dir.path(),
+        &[
+            "appraise",
+            "--model",
+            &m,
+            "--evals",
+            &e,
+            "--results",
+            &r,
+            "--from",
+            "P1",
+            "--to",
+            "P9",
+        ],
+    );
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("error: --to: \"P9\" is not a period of the data (periods: P1, P2)"),
+        "{err}"
+    );
+}
