@@ -351,7 +351,7 @@ pub fn open_csv(
         return Err(KsaError::invalid(format!(
             "{label}:{line}: the header has {} columns; ksa reads at most {} (the column limit, as in Excel)",
             record.len(),
-            fmt_thousands(MAX_COLUMNS as u64)
+            crate::error::thousands(MAX_COLUMNS as u64)
         )));
     }
     let headers = record
@@ -382,19 +382,6 @@ pub fn csv_error(label: &str, e: csv::Error) -> KsaError {
 /// and every empty LF line once `MarkEmptyLines` has marked it).
 pub fn is_empty_line(r: &csv::ByteRecord) -> bool {
     r.len() == 1 && matches!(&r[0], b"" | b"\r")
-}
-
-/// `16384` as `16,384`, for limits in messages.
-fn fmt_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// Marks the empty lines of a stream so the csv parser counts them.
@@ -649,8 +636,6 @@ mod tests {
             err.to_string(),
             "big.csv:3: the row is longer than 8 MiB, the limit on one row; a quote (\") opened in it is never closed"
         );
-        assert_eq!(fmt_thousands(16_384), "16,384");
-        assert_eq!(fmt_thousands(100), "100");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! a correct result, never a panic, a hang or unbounded memory. The large
 //! files are generated here, in a temporary folder, never committed.
 
-use crate::common::{repo_arg, run, workdir, write, Outcome};
+use crate::common::{repo_arg, run, run_limited, workdir, write, Outcome};
 use std::io::Write;
 use std::path::Path;
 
@@ -490,7 +490,6 @@ fn out_equal_to_an_input_is_refused_by_every_writing_command() {
 #[cfg(unix)]
 #[test]
 fn a_sheet_with_a_far_corner_cell_reads_in_bounded_memory() {
-    use std::os::unix::process::CommandExt;
     let dir = workdir();
     let d = dir.path();
     write(d, "m.toml", &model_with(1));
@@ -518,27 +517,8 @@ fn a_sheet_with_a_far_corner_cell_reads_in_bounded_memory() {
     assert!(std::fs::metadata(d.join("corner.xlsx")).unwrap().len() < 20_000);
 
     let limited = |args: &[&str]| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ksa"));
-        cmd.current_dir(d).args(args);
-        // SAFETY: only async-signal-safe calls between fork and exec.
-        unsafe {
-            cmd.pre_exec(|| {
-                let limit = libc::rlimit {
-                    rlim_cur: 2 << 30,
-                    rlim_max: 2 << 30,
-                };
-                if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        let o = cmd.output().unwrap();
-        (
-            o.status.code(),
-            String::from_utf8_lossy(&o.stdout).into_owned(),
-            String::from_utf8_lossy(&o.stderr).into_owned(),
-        )
+        let o = run_limited(d, args, 2 << 30);
+        (o.code, o.stdout, o.stderr)
     };
     let base = ["score", "--model", "m.toml", "--evals", "corner.xlsx"];
     let (code, _, stderr) = limited(&base);
@@ -569,4 +549,93 @@ fn a_sheet_with_a_far_corner_cell_reads_in_bounded_memory() {
         rejects.lines().nth(1).unwrap().contains(",1048576,"),
         "{rejects}"
     );
+}
+
+// ---- issue 13: bounded memory on hostile files and flags
+
+/// `--pseudonymize file:/dev/zero` read until the kernel killed ksa (24
+/// GB): the key is read only as far as its limit.
+#[cfg(unix)]
+#[test]
+fn a_key_file_without_end_is_refused_at_the_key_limit() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "m.toml", &model_with(1));
+    write(d, "e.csv", &format!("{HEADER}P1,2026H1,g,sup,C0,3,\n"));
+    let o = run_limited(
+        d,
+        &[
+            "score",
+            "--model",
+            "m.toml",
+            "--evals",
+            "e.csv",
+            "--pseudonymize",
+            "file:/dev/zero",
+        ],
+        1 << 30,
+    );
+    assert_orderly(&o);
+    assert_eq!(
+        o.errors(),
+        ["error: --pseudonymize file:/dev/zero: the key is longer than 4096 bytes, the limit on a key"]
+    );
+    assert_eq!(o.code, Some(2));
+    assert!(o.stdout.is_empty());
+}
+
+/// `ksa sample --people 18446744073709551615` panicked and `--periods
+/// 4294967295` ran until memory ran out: both are refused, naming the
+/// limit, before a file is written.
+#[cfg(unix)]
+#[test]
+fn sample_sizes_over_the_limits_are_refused() {
+    let dir = workdir();
+    let d = dir.path();
+    let model = repo_arg("models/bank-rm.toml");
+    for (flag, value, says) in [
+        (
+            "--people",
+            "18446744073709551615",
+            "error: --people 18446744073709551615: more than 1,000,000, the limit on staff in generated data",
+        ),
+        (
+            "--periods",
+            "4294967295",
+            "error: --periods 4294967295: more than 20, the limit on periods in generated data",
+        ),
+        (
+            "--candidates",
+            "1000001",
+            "error: --candidates 1000001: more than 1,000,000, the limit on candidates in generated data",
+        ),
+    ] {
+        let o = run_limited(
+            d,
+            &["sample", "--model", &model, flag, value, "--out", "out"],
+            1 << 30,
+        );
+        assert_orderly(&o);
+        assert_eq!(o.errors(), [says]);
+        assert_eq!(o.code, Some(2));
+        assert!(!d.join("out").exists(), "{flag}: a folder was made");
+    }
+    // At the limits the flags are taken (a small run: the periods limit).
+    let o = run(
+        d,
+        &[
+            "sample",
+            "--model",
+            &model,
+            "--people",
+            "3",
+            "--periods",
+            "20",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let csv = std::fs::read_to_string(d.join("out/evaluations.csv")).unwrap();
+    assert!(csv.contains(",2016H2,") && csv.contains(",2026H1,"));
 }
