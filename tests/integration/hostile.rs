@@ -639,3 +639,89 @@ fn sample_sizes_over_the_limits_are_refused() {
     let csv = std::fs::read_to_string(d.join("out/evaluations.csv")).unwrap();
     assert!(csv.contains(",2016H2,") && csv.contains(",2026H1,"));
 }
+
+/// The extreme models of issue 13 passed `model check`; then reports
+/// panicked (a scale of 2⁶⁴ levels: capacity overflow), aborted (10¹²
+/// levels) or `score` printed 0.00 for NaN (rater weights of 1e308). Each
+/// is now refused by every command, naming the key and its line; the runs
+/// are under an address-space limit so a regression fails here.
+#[cfg(unix)]
+#[test]
+fn extreme_models_are_refused_by_every_command() {
+    let dir = workdir();
+    let d = dir.path();
+    let base = model_with(1);
+    let cases = [
+        (
+            base.replace(
+                "min = 1\nmax = 5",
+                "min = -9223372036854775808\nmax = 9223372036854775807",
+            ),
+            "error: m.toml:8: scale: `max` − `min` is 18446744073709551615 levels, more than 100, the limit on a scale's width (the levels a chart can draw)",
+        ),
+        (
+            base.replace("min = 1\nmax = 5", "min = 0\nmax = 1000000000000"),
+            "error: m.toml:8: scale: `max` is 1000000000000, beyond ±1,000,000, the limit on a scale's ends",
+        ),
+        (
+            base.replace("weight = 1\n\n[[categories]]", "weight = 1e308\n\n[[raters]]\nid = \"peer\"\nname = \"Peer\"\nweight = 1e308\n\n[[categories]]"),
+            "error: m.toml:17: rater group \"sup\": `weight` is 1e308, more than 1,000,000, the limit on a weight",
+        ),
+    ];
+    write(
+        d,
+        "e.csv",
+        "person_id,period,grade,rater,competency,score\nP1,2026H1,g,sup,C0,1\nP2,2026H1,g,sup,C0,2\nP3,2026H1,g,sup,C0,3\n",
+    );
+    for (model, first_error) in cases {
+        write(d, "m.toml", &model);
+        let check = run(d, &["model", "check", "m.toml"]);
+        assert_eq!(check.code, Some(2), "{model}\n{}", check.stderr);
+        assert!(check.errors().contains(&first_error), "{}", check.stderr);
+        for args in [
+            &[
+                "score", "--model", "m.toml", "--evals", "e.csv", "--format", "csv",
+            ][..],
+            &[
+                "report",
+                "individual",
+                "--model",
+                "m.toml",
+                "--evals",
+                "e.csv",
+                "--out",
+                "r",
+            ][..],
+        ] {
+            let o = run_limited(d, args, 2 << 30);
+            assert_orderly(&o);
+            assert_eq!(o.code, Some(2), "{args:?}: {}", o.stderr);
+            assert!(o.errors().contains(&first_error), "{}", o.stderr);
+            assert!(!o.stdout.contains("0.00"), "{}", o.stdout);
+        }
+        assert!(!d.join("r").exists() || std::fs::read_dir(d.join("r")).unwrap().next().is_none());
+    }
+}
+
+/// 10⁵ competencies with a 1,000-row file took 2.6 GB and a minute for
+/// `score`: a model has at most 10,000 (the test above scores one of that
+/// size), and the first one past the limit is named.
+#[test]
+fn a_model_of_100000_competencies_is_refused_naming_the_limit() {
+    let dir = workdir();
+    let d = dir.path();
+    let model = model_with(100_000);
+    let line = model[..model.find("id = \"C10000\"").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    write(d, "m.toml", &model);
+    let o = run(d, &["model", "check", "m.toml"]);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    assert_eq!(
+        o.errors(),
+        [format!(
+            "error: m.toml:{line}: `competencies` has 100000 entries; a model has at most 10,000 competencies, the limit on a model's size"
+        )]
+    );
+}
