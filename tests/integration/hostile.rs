@@ -725,3 +725,46 @@ fn a_model_of_100000_competencies_is_refused_naming_the_limit() {
         )]
     );
 }
+
+/// Rows of 8 million commas are each within the 8 MiB row limit, but each
+/// parses into 8 million fields (64 MB): 150 of them took 9.6 GB before the
+/// first was reported, as whole batches of 4,096 rows were read ahead. The
+/// read-ahead is bounded in bytes; run under a 1 GiB address-space limit.
+#[cfg(unix)]
+#[test]
+fn rows_of_millions_of_fields_are_read_ahead_in_bounded_memory() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "m.toml", &model_with(1));
+    let mut f = std::io::BufWriter::new(std::fs::File::create(d.join("commas.csv")).unwrap());
+    f.write_all(HEADER.as_bytes()).unwrap();
+    let mut row = b"P1,2026H1,g,sup,C0,3,".to_vec();
+    row.resize(row.len() + 8_000_000, b',');
+    row.push(b'\n');
+    for _ in 0..20 {
+        f.write_all(&row).unwrap();
+    }
+    drop(f);
+    let base = ["score", "--model", "m.toml", "--evals", "commas.csv"];
+    let o = run_limited(d, &base, 1 << 30);
+    assert_orderly(&o);
+    assert_eq!(
+        o.errors(),
+        ["error: commas.csv:2: the row has 8000007 fields but the header has 7"]
+    );
+    let mut skip = base.to_vec();
+    skip.extend([
+        "--skip-invalid",
+        "--rejects",
+        "/dev/null",
+        "--format",
+        "csv",
+    ]);
+    let o = run_limited(d, &skip, 1 << 30);
+    assert_orderly(&o);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert_eq!(
+        o.last_stderr_line(),
+        "summary: rows_read=20 used=0 blank=0 rejected=20 ratings=0"
+    );
+}
