@@ -28,12 +28,22 @@ fn buffer_size(len: u64) -> usize {
     decoded.clamp(8 << 10, BUF)
 }
 
-/// The longest row (record) of a CSV file, in bytes after decoding to UTF-8:
-/// 8 MiB. Rows are read whole, so this bounds the memory one row can take
+/// The longest row (record) of a CSV file, in bytes after decoding to UTF-8,
+/// and of a workbook's sheet (its text, and its XML in an `.xlsx`:
+/// `xlsx_limits`): 8 MiB. Rows are read whole, so this bounds the memory one row can take
 /// (an unterminated quote would otherwise make the rest of the file one
 /// field). A real row, even with a long comment, is a few kilobytes; Excel
 /// holds 32,767 characters a cell. README "Limits", docs/hardening.md.
 pub const MAX_ROW_BYTES: u64 = 8 << 20;
+
+/// The message for a row over `MAX_ROW_BYTES`, in a CSV file (`line`) or
+/// a sheet (`FILE[SHEET]` and the row's number), without `error: `.
+pub fn row_too_long(label: &str, line: u64) -> String {
+    format!(
+        "{label}:{line}: the row is longer than {} MiB, the limit on one row",
+        MAX_ROW_BYTES >> 20
+    )
+}
 
 /// The most columns a CSV header may have: 16,384, Excel's limit
 /// (column XFD). README "Limits", docs/hardening.md.
@@ -521,12 +531,7 @@ impl<R: Read> MarkEmptyLines<R> {
             };
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!(
-                    "{}:{}: the row is longer than {} MiB, the limit on one row{hint}",
-                    self.label,
-                    self.row_line,
-                    MAX_ROW_BYTES >> 20
-                ),
+                format!("{}{hint}", row_too_long(&self.label, self.row_line)),
             ));
         }
         Ok(!eof || n > 0)

@@ -14,6 +14,7 @@ mod rows;
 mod sheet;
 mod xls_formats;
 mod xlsx_formats;
+mod xlsx_limits;
 
 pub use columns::{Column, Layout};
 pub use decode::{

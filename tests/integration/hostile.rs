@@ -768,3 +768,241 @@ fn rows_of_millions_of_fields_are_read_ahead_in_bounded_memory() {
         "summary: rows_read=20 used=0 blank=0 rejected=20 ratings=0"
     );
 }
+
+/// A minimal `.xlsx` package: one sheet whose `<sheetData>` content and
+/// shared strings table `sheet_data` and `shared` write (streamed and
+/// deflated, so a hostile part of hundreds of MB is a small file).
+fn package(
+    path: &Path,
+    sheet_data: &mut dyn FnMut(&mut dyn Write),
+    shared: &mut dyn FnMut(&mut dyn Write),
+) {
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    for (name, text) in [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#.to_string(),
+        ),
+        (
+            "_rels/.rels",
+            format!(r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(r#"<workbook xmlns="{ns}" xmlns:r="{rel}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#),
+        ),
+    ] {
+        z.start_file(name, opts).unwrap();
+        z.write_all(text.as_bytes()).unwrap();
+    }
+    z.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    write!(z, r#"<worksheet xmlns="{ns}"><sheetData>"#).unwrap();
+    sheet_data(&mut z);
+    z.write_all(b"</sheetData></worksheet>").unwrap();
+    z.start_file("xl/sharedStrings.xml", opts).unwrap();
+    shared(&mut z);
+    z.finish().unwrap();
+}
+
+/// The header row of `HEADER` and one valid row 2 whose comment cell G2 is
+/// `comment` (raw XML of the cell's content and type, or none).
+fn rows_1_and_2(w: &mut dyn Write, comment: Option<(&str, &str)>) {
+    let inline = |r: &str, s: &str| format!(r#"<c r="{r}" t="inlineStr"><is><t>{s}</t></is></c>"#);
+    let mut xml = String::from(r#"<row r="1">"#);
+    for (i, h) in HEADER.trim_end().split(',').enumerate() {
+        xml.push_str(&inline(&format!("{}1", (b'A' + i as u8) as char), h));
+    }
+    xml.push_str(r#"</row><row r="2">"#);
+    for (r, v) in [
+        ("A2", "P1"),
+        ("B2", "2026H1"),
+        ("C2", "g"),
+        ("D2", "sup"),
+        ("E2", "C0"),
+    ] {
+        xml.push_str(&inline(r, v));
+    }
+    xml.push_str(r#"<c r="F2"><v>3</v></c>"#);
+    if let Some((t, content)) = comment {
+        xml.push_str(&format!(r#"<c r="G2" t="{t}">{content}</c>"#));
+    }
+    xml.push_str("</row>");
+    w.write_all(xml.as_bytes()).unwrap();
+}
+
+fn sst(w: &mut dyn Write, attributes: &str, strings: &mut dyn FnMut(&mut dyn Write)) {
+    write!(
+        w,
+        r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"{attributes}>"#
+    )
+    .unwrap();
+    strings(w);
+    w.write_all(b"</sst>").unwrap();
+}
+
+/// A 2 MB workbook of 5×10⁷ shared strings took 2.7 GB: the table is
+/// bounded in strings (declared or counted) and in bytes, before calamine
+/// reads it.
+#[cfg(unix)]
+#[test]
+fn a_workbook_of_millions_of_shared_strings_is_refused_naming_the_limit() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "m.toml", &model_with(1));
+    package(
+        &d.join("declared.xlsx"),
+        &mut |w| rows_1_and_2(w, None),
+        &mut |w| {
+            sst(w, r#" count="50000000" uniqueCount="50000000""#, &mut |w| {
+                w.write_all(b"<si><t>a</t></si>").unwrap()
+            })
+        },
+    );
+    package(
+        &d.join("counted.xlsx"),
+        &mut |w| rows_1_and_2(w, None),
+        &mut |w| {
+            sst(w, "", &mut |w| {
+                let chunk = b"<si><t>a</t></si>".repeat(10_000);
+                for _ in 0..500 {
+                    w.write_all(&chunk).unwrap();
+                }
+            })
+        },
+    );
+    assert!(std::fs::metadata(d.join("counted.xlsx")).unwrap().len() < 1_000_000);
+    for (file, says) in [
+        ("declared.xlsx", "error: declared.xlsx: the workbook declares 50000000 shared strings (distinct texts); ksa reads at most 4,194,304, the limit on a workbook's shared strings"),
+        ("counted.xlsx", "error: counted.xlsx: the workbook has more than 4,194,304 shared strings (distinct texts), the limit on a workbook's shared strings"),
+    ] {
+        let o = run_limited(d, &["score", "--model", "m.toml", "--evals", file], 1 << 30);
+        assert_orderly(&o);
+        assert_eq!(o.errors(), [says]);
+        assert_eq!(o.code, Some(2));
+    }
+}
+
+/// One 1 GiB cell in a 1 MB workbook took 4–5 GB and aborted under a 2 GB
+/// limit: the 8 MiB row limit holds for workbook rows and cells, whether
+/// the text is a shared string, an inline string or several shared strings
+/// of one row (64 MiB here, as good as a GiB for the limit).
+#[cfg(unix)]
+#[test]
+fn a_huge_cell_in_a_workbook_stops_at_the_row_limit() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "m.toml", &model_with(1));
+    let big = vec![b'x'; 1 << 20];
+    let strings = |n: usize, mib: usize| {
+        move |w: &mut dyn Write| {
+            sst(w, "", &mut |w| {
+                for _ in 0..n {
+                    w.write_all(b"<si><t>").unwrap();
+                    for _ in 0..mib {
+                        w.write_all(&vec![b'x'; 1 << 20]).unwrap();
+                    }
+                    w.write_all(b"</t></si>").unwrap();
+                }
+            })
+        }
+    };
+    package(
+        &d.join("shared.xlsx"),
+        &mut |w| rows_1_and_2(w, Some(("s", "<v>0</v>"))),
+        &mut strings(1, 64),
+    );
+    package(
+        &d.join("inline.xlsx"),
+        &mut |w| {
+            rows_1_and_2(w, None);
+            w.write_all(br#"<row r="3"><c r="G3" t="inlineStr"><is><t>"#)
+                .unwrap();
+            for _ in 0..64 {
+                w.write_all(&big).unwrap();
+            }
+            w.write_all(b"</t></is></c></row>").unwrap();
+        },
+        &mut |w| sst(w, "", &mut |_| {}),
+    );
+    package(
+        &d.join("two.xlsx"),
+        &mut |w| {
+            rows_1_and_2(w, None);
+            w.write_all(
+                br#"<row r="3"><c r="A3" t="s"><v>0</v></c><c r="G3" t="s"><v>1</v></c></row>"#,
+            )
+            .unwrap();
+        },
+        &mut strings(2, 5),
+    );
+    for (file, says) in [
+        (
+            "shared.xlsx",
+            "error: shared.xlsx: shared string 1 is longer than 8 MiB, the limit on one row",
+        ),
+        (
+            "inline.xlsx",
+            "error: inline.xlsx[Sheet1]:3: the row is longer than 8 MiB, the limit on one row",
+        ),
+        (
+            "two.xlsx",
+            "error: two.xlsx[Sheet1]:3: the row is longer than 8 MiB, the limit on one row",
+        ),
+    ] {
+        for args in [
+            &["score", "--model", "m.toml", "--evals", file][..],
+            &[
+                "report",
+                "individual",
+                "--model",
+                "m.toml",
+                "--evals",
+                file,
+                "--out",
+                "r",
+            ][..],
+        ] {
+            let o = run_limited(d, args, 2 << 30);
+            assert_orderly(&o);
+            assert_eq!(o.errors(), [says], "{args:?}");
+            assert_eq!(o.code, Some(2));
+        }
+    }
+    // Row 2, before the row over the limit, was read and checked first: a
+    // bad score there is the error.
+    package(
+        &d.join("bad-first.xlsx"),
+        &mut |w| {
+            let mut head = Vec::new();
+            rows_1_and_2(&mut head, None);
+            let head = String::from_utf8(head)
+                .unwrap()
+                .replace("<v>3</v>", "<v>9</v>");
+            w.write_all(head.as_bytes()).unwrap();
+            w.write_all(br#"<row r="3"><c r="G3" t="inlineStr"><is><t>"#)
+                .unwrap();
+            for _ in 0..16 {
+                w.write_all(&big).unwrap();
+            }
+            w.write_all(b"</t></is></c></row>").unwrap();
+        },
+        &mut |w| sst(w, "", &mut |_| {}),
+    );
+    let o = run_limited(
+        d,
+        &["score", "--model", "m.toml", "--evals", "bad-first.xlsx"],
+        2 << 30,
+    );
+    assert_eq!(
+        o.errors(),
+        ["error: bad-first.xlsx[Sheet1]:2: column \"score\": 9 is outside the scale [1, 5]"]
+    );
+}
