@@ -262,7 +262,7 @@ impl<'m> Ingestor<'m> {
             'batches: for batch in full_rx {
                 for i in 0..batch.len {
                     if let Err(e) =
-                        self.take_row(&batch.records[i], batch.lines[i], &[], &layout, label)
+                        self.take_row(&batch.records[i], batch.lines[i], &[], &layout, label, None)
                     {
                         outcome = Err(e);
                         break 'batches;
@@ -370,7 +370,7 @@ impl<'m> Ingestor<'m> {
                         return Ok(());
                     };
                     sheet::fill(cells, *width, &mut record, &mut errors, &mut text);
-                    self.take_row(&record, number, &errors, layout, label)?;
+                    self.take_row(&record, number, &errors, layout, label, Some(*width))?;
                     if let Some(bar) = &bar {
                         if index % 4096 == 0 {
                             bar.set_position(index);
@@ -383,7 +383,10 @@ impl<'m> Ingestor<'m> {
     }
 
     /// Counts one row and validates, commits or rejects it. `cell_errors`
-    /// are a sheet row's error cells (none in CSV).
+    /// are a sheet row's error cells (none in CSV). A rejected sheet row is
+    /// written only as far as `cut_at`, the header's width: its cells right
+    /// of that are a sheet's empty columns, up to 16,384 of them, which made
+    /// a rejects file of a full sheet some 17 GB.
     fn take_row(
         &mut self,
         record: &ByteRecord,
@@ -391,6 +394,7 @@ impl<'m> Ingestor<'m> {
         cell_errors: &[CellError],
         layout: &Layout,
         label: &str,
+        cut_at: Option<usize>,
     ) -> Result<()> {
         self.data.summary.rows_read += 1;
         match self.row(record, cell_errors, layout) {
@@ -405,7 +409,19 @@ impl<'m> Ingestor<'m> {
                     None => {
                         return Err(KsaError::invalid(format!("{label}:{line}: {}", rej.text())))
                     }
-                    Some(r) => r.write(&layout.headers, record, label, line, &rej.text())?,
+                    Some(r) => match cut_at.filter(|&w| record.len() > w) {
+                        None => r.write(&layout.headers, record, label, line, &rej.text())?,
+                        Some(w) => {
+                            let cut = record.iter().skip(w).filter(|f| !f.is_empty()).count();
+                            let kept: ByteRecord = record.iter().take(w).collect();
+                            let cells = if cut == 1 { "cell" } else { "cells" };
+                            let reason = format!(
+                                "{}; only the cells up to the header's last column are written here ({cut} more {cells} cut)",
+                                rej.text()
+                            );
+                            r.write(&layout.headers, &kept, label, line, &reason)?
+                        }
+                    },
                 }
             }
         }

@@ -1006,3 +1006,54 @@ fn a_huge_cell_in_a_workbook_stops_at_the_row_limit() {
         ["error: bad-first.xlsx[Sheet1]:2: column \"score\": 9 is outside the scale [1, 5]"]
     );
 }
+
+/// A 221 KB workbook whose 20,000 rows each have one cell at column XFD
+/// wrote a 329 MB rejects file (16,384 fields a row): a rejected sheet row
+/// keeps the cells up to the header's last column, and says how many more
+/// were cut.
+#[test]
+fn a_rejected_sheet_row_keeps_only_the_header_columns() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "m.toml", &model_with(1));
+    package(
+        &d.join("xfd.xlsx"),
+        &mut |w| {
+            rows_1_and_2(w, None);
+            for r in 3..2003 {
+                write!(w, r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>P{r}</t></is></c><c r="XFD{r}"><v>1</v></c></row>"#).unwrap();
+            }
+        },
+        &mut |w| sst(w, "", &mut |_| {}),
+    );
+    let o = run(
+        d,
+        &[
+            "score",
+            "--model",
+            "m.toml",
+            "--evals",
+            "xfd.xlsx",
+            "--skip-invalid",
+            "--rejects",
+            "rejects.csv",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert_eq!(
+        o.last_stderr_line(),
+        "summary: rows_read=2001 used=1 blank=0 rejected=2000 ratings=1"
+    );
+    let rejects = std::fs::read_to_string(d.join("rejects.csv")).unwrap();
+    assert!(rejects.len() < 500_000, "{} bytes", rejects.len());
+    let rows = crate::common::csv_records(&rejects);
+    assert_eq!(rows.len(), 2001);
+    assert_eq!(rows[1].len(), 7 + 3, "{:?}", rows[1]);
+    assert_eq!(rows[1][0], "P3");
+    assert_eq!(
+        rows[1][9],
+        "the row has 16384 fields but the header has 7; only the cells up to the header's last column are written here (1 more cell cut)"
+    );
+}
