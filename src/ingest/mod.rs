@@ -8,6 +8,7 @@
 mod columns;
 mod date_format;
 mod decode;
+mod ods_limits;
 mod progress;
 mod rejects;
 mod rows;

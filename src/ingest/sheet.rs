@@ -31,6 +31,7 @@
 //! (`.xls` is at most 65,536 × 256 cells).
 
 use super::decode::{row_too_long, MAX_ROW_BYTES};
+use super::ods_limits;
 use super::xls_formats::XlsFormats;
 use super::xlsx_formats::CellFormats;
 use super::xlsx_limits::{Gate, Package};
@@ -104,12 +105,15 @@ pub fn read(
     // An `.xlsx` is checked against the limits before calamine reads what
     // it would hold whole (`xlsx_limits`).
     let mut package = match format {
-        "xls" | "xlsb" | "ods" => None,
+        "xls" | "xlsb" => None,
         _ => Package::open(path),
     };
     if let Some(p) = package.as_mut() {
-        catch_quietly(|| p.check_parts(label))
-            .unwrap_or_else(|_| Err(damaged("the file is damaged")))?;
+        let checked = match format {
+            "ods" => catch_quietly(|| ods_limits::check(p, label)),
+            _ => catch_quietly(|| p.check_parts(label)),
+        };
+        checked.unwrap_or_else(|_| Err(damaged("the file is damaged")))?;
     }
     let mut book: Sheets<_> = catch_quietly(|| -> Result<Sheets<_>> {
         Ok(match format {

@@ -85,8 +85,16 @@ impl Package {
         self.entries(name).len() > 1
     }
 
+    /// The indices of the entries named exactly `name` (as calamine's
+    /// `.ods` reader looks parts up).
+    pub(super) fn entries_named(&self, name: &str) -> Vec<usize> {
+        (0..self.zip.len())
+            .filter(|&i| self.zip.name_for_index(i) == Some(name))
+            .collect()
+    }
+
     /// Entry `i` decompressed as it is read; `None` if it cannot be read.
-    fn reader(&mut self, i: usize) -> Option<BufReader<zip::read::ZipFile<'_, File>>> {
+    pub(super) fn reader(&mut self, i: usize) -> Option<BufReader<zip::read::ZipFile<'_, File>>> {
         let entry = self.zip.by_index(i).ok()?;
         Some(BufReader::with_capacity(64 << 10, entry))
     }
@@ -170,7 +178,7 @@ impl Package {
 
 /// A `BufRead` that fails once more than `until` bytes have been consumed,
 /// so that the XML reader above it never buffers an event past a limit.
-struct Limited<R> {
+pub(super) struct Limited<R> {
     inner: R,
     consumed: u64,
     until: u64,
@@ -203,10 +211,10 @@ impl<R: BufRead> BufRead for Limited<R> {
     }
 }
 
-type Xml<R> = quick_xml::Reader<Limited<R>>;
+pub(super) type Xml<R> = quick_xml::Reader<Limited<R>>;
 
 /// An XML reader configured as calamine's, over `Limited`.
-fn xml<R: BufRead>(inner: R) -> Xml<R> {
+pub(super) fn xml<R: BufRead>(inner: R) -> Xml<R> {
     let mut reader = quick_xml::Reader::from_reader(Limited {
         inner,
         consumed: 0,
@@ -221,12 +229,12 @@ fn xml<R: BufRead>(inner: R) -> Xml<R> {
 }
 
 /// Whether the reader went past its limit (its last read then failed).
-fn over<R>(x: &Xml<R>) -> bool {
+pub(super) fn over<R>(x: &Xml<R>) -> bool {
     x.get_ref().consumed > x.get_ref().until
 }
 
 /// Lets the next read go `bytes` past the current position.
-fn allow<R>(x: &mut Xml<R>, bytes: u64) {
+pub(super) fn allow<R>(x: &mut Xml<R>, bytes: u64) {
     let at = x.buffer_position();
     x.get_mut().until = at + bytes;
 }

@@ -1057,3 +1057,88 @@ fn a_rejected_sheet_row_keeps_only_the_header_columns() {
         "the row has 16384 fields but the header has 7; only the cells up to the header's last column are written here (1 more cell cut)"
     );
 }
+
+/// An `.ods` of `rows` (the XML of `table:table-row` elements) after the
+/// header row of `HEADER`, on a sheet named Sheet1.
+fn ods(path: &Path, rows: &str) {
+    let cell = |v: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#
+        )
+    };
+    let header: String = HEADER.trim_end().split(',').map(cell).collect();
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="Sheet1"><table:table-row>{header}</table:table-row>{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    z.start_file("mimetype", stored).unwrap();
+    z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    z.start_file("META-INF/manifest.xml", deflated).unwrap();
+    z.write_all(br#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#).unwrap();
+    z.start_file("content.xml", deflated).unwrap();
+    z.write_all(content.as_bytes()).unwrap();
+    z.finish().unwrap();
+}
+
+/// An 841-byte `.ods` of 999,990 rows × 100 repeated cells took 12 GB
+/// before failing on row 2: the repeats are counted before calamine
+/// expands them. The empty row a spreadsheet program repeats down to row
+/// 1,048,576 is not expanded by calamine, and is read as before.
+#[cfg(unix)]
+#[test]
+fn repeated_ods_cells_are_counted_before_they_are_expanded() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "m.toml", &model_with(1));
+    ods(
+        &d.join("repeats.ods"),
+        r#"<table:table-row table:number-rows-repeated="999990"><table:table-cell table:number-columns-repeated="100" office:value-type="float" office:value="1"/></table:table-row>"#,
+    );
+    assert!(std::fs::metadata(d.join("repeats.ods")).unwrap().len() < 2_000);
+    let o = run_limited(
+        d,
+        &["score", "--model", "m.toml", "--evals", "repeats.ods"],
+        1 << 30,
+    );
+    assert_orderly(&o);
+    assert_eq!(
+        o.errors(),
+        ["error: repeats.ods[Sheet1]:2: the workbook holds more than 10,000,000 cells up to this row, repeated rows and columns counted, the limit on an .ods workbook (every sheet is read whole)"]
+    );
+    assert_eq!(o.code, Some(2));
+
+    let row: String = ["P1", "2026H1", "g", "sup", "C0"]
+        .iter()
+        .map(|v| format!(r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#))
+        .collect();
+    ods(
+        &d.join("padded.ods"),
+        &format!(
+            r#"<table:table-row>{row}<table:table-cell office:value-type="float" office:value="3"><text:p>3</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#
+        ),
+    );
+    let o = run_limited(
+        d,
+        &[
+            "score",
+            "--model",
+            "m.toml",
+            "--evals",
+            "padded.ods",
+            "--format",
+            "csv",
+        ],
+        1 << 30,
+    );
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert!(
+        o.stdout.contains("P1,2026H1,g,competency,C0,3.00,"),
+        "{}",
+        o.stdout
+    );
+}
