@@ -74,15 +74,18 @@ struct Batch {
 /// the read-ahead is bounded in bytes: rows of 8 million commas (each
 /// within the row limit, but 64 MB as a parsed record) were read 24,576
 /// rows ahead, 9.6 GB for 150 of them, before the first was found invalid.
-/// At most `BATCHES` batches exist, each at most `BATCH_BYTES` and one
-/// record (under 8 MiB of text and 8 bytes a field): about 220 MB at worst,
-/// some megabytes for real files.
+/// At most `BATCHES` batches exist, each holding at most `BATCH_BYTES`,
+/// one record over it (under 8 MiB of text and 8 bytes a field, some 80 MB
+/// with the csv crate's spare capacity) and the reused records of up to
+/// `LARGE_RECORD` each: about 300 MB at worst, some megabytes for real
+/// files.
 const BATCH_ROWS: usize = 4096;
 const BATCH_BYTES: usize = 1 << 20;
 /// One being filled, one being validated, one waiting between them.
 const BATCHES: usize = 3;
-/// A record over this size is not kept for reuse.
-const LARGE_RECORD: usize = 64 << 10;
+/// A record over this size is not kept for reuse, so no slot of a batch
+/// keeps a long row's memory (4,096 slots of 4 KiB: 16 MiB a batch).
+const LARGE_RECORD: usize = 4 << 10;
 
 /// The memory a parsed record holds: its text and one end offset a field.
 fn record_bytes(rec: &ByteRecord) -> usize {

@@ -601,11 +601,16 @@ impl Validator<'_> {
     /// A list of the model over its size limit: an error at its first
     /// entry past the limit (`over`, the id of entry number `limit` + 1).
     fn size_limit(&mut self, over: Option<&Spanned<String>>, len: usize, key: &str, limit: usize) {
+        let what = match key {
+            "raters" => "rater groups",
+            "training" => "training courses",
+            other => other,
+        };
         if let Some(id) = over {
             self.error(
                 id,
                 format!(
-                    "`{key}` has {len} entries; a model has at most {} {key}, the limit on a model's size",
+                    "`{key}` has {len} entries; a model has at most {} {what}, the limit on a model's size",
                     crate::error::thousands(limit as u64)
                 ),
             );
