@@ -509,7 +509,7 @@ pub fn write_staff(model: &Model, spec: &SampleSpec, w: &mut impl Write) -> std:
                     let rater_bias = 0.25 * noise.normal();
                     let comment_at =
                         (*role == Role::Supervisor && noise.chance(0.3)).then(|| noise.below(nc));
-                    for c in 0..nc {
+                    for (c, &deviation) in deviations.iter().enumerate() {
                         // Customers see the client-facing skills and
                         // attributes, not internal knowledge.
                         if *role == Role::Customer
@@ -525,7 +525,7 @@ pub fn write_staff(model: &Model, spec: &SampleSpec, w: &mut impl Write) -> std:
                             .unwrap_or_else(|| grade_level(model, p.grade));
                         let level = base
                             + p.ability
-                            + deviations[c]
+                            + deviation
                             + growth
                             + bias
                             + rater_bias

@@ -264,7 +264,7 @@ mod tests {
                 if format == Format::Json {
                     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
                     let score = &v["rows"][0]["score"];
-                    proptest::prop_assert!(score.is_null() == !x.is_finite(), "{}", text);
+                    proptest::prop_assert_eq!(score.is_null(), !x.is_finite(), "{}", text);
                 }
             }
             let csv = written(Format::Csv, x);
