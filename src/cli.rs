@@ -185,16 +185,17 @@ pub struct SampleArgs {
     /// The competency model to generate ratings for.
     #[arg(long, value_name = "FILE")]
     pub model: PathBuf,
-    /// Number of staff.
+    /// Number of staff (at most 1,000,000).
     #[arg(long, default_value_t = 40)]
     pub people: usize,
-    /// Number of assessment periods (half-years ending with 2026H1).
+    /// Number of assessment periods, half-years ending with 2026H1 (at most 20).
     #[arg(long, default_value_t = 2)]
     pub periods: usize,
     /// Random seed: the same seed gives the same files.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Number of recruitment candidates rated by interviewers (0 = none).
+    /// Number of recruitment candidates rated by interviewers (0 = none, at
+    /// most 1,000,000).
     #[arg(long, default_value_t = 0)]
     pub candidates: usize,
     /// Folder to write evaluations.csv (and candidates.csv) into.

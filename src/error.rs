@@ -87,3 +87,27 @@ pub fn catch_quietly<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String>
             .unwrap_or_default()
     })
 }
+
+/// `16384` as `16,384`: how the limits are written in messages.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn limits_are_written_with_thousands_separators() {
+        assert_eq!(super::thousands(16_384), "16,384");
+        assert_eq!(super::thousands(100), "100");
+        assert_eq!(super::thousands(1_000_000), "1,000,000");
+        assert_eq!(super::thousands(0), "0");
+    }
+}

@@ -26,6 +26,7 @@ use crate::ingest::Dataset;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use std::collections::HashMap;
+use std::io::Read;
 
 /// Hex digits of the HMAC kept: 48 bits.
 pub const HEX_DIGITS: usize = 12;
@@ -34,6 +35,13 @@ pub const HEX_DIGITS: usize = 12;
 /// guess, so the key is all that keeps a pseudonym from being reversed by
 /// trying them; a short key could be guessed as well.
 pub const MIN_KEY_BYTES: usize = 16;
+
+/// The longest key accepted, in bytes: 4 KiB, far more than a key needs
+/// (HMAC-SHA-256 first hashes a key longer than its 64-byte block). A key
+/// file is read only this far, so `file:/dev/zero`, a device or a large file
+/// named by mistake is refused at once instead of being read into memory
+/// without end. README "Limits", docs/hardening.md.
+pub const MAX_KEY_BYTES: usize = 4096;
 
 /// The environment variable the README suggests for the key
 /// (`--pseudonymize env:KSA_PSEUDONYM_KEY`).
@@ -66,9 +74,14 @@ impl PseudonymKey {
             })?;
             (format!("env:{name}"), v.into_encoded_bytes())
         } else if let Some(path) = value.strip_prefix("file:") {
-            let mut bytes = std::fs::read(path).map_err(|e| {
-                KsaError::invalid(format!("--pseudonymize file:{path}: cannot read it: {e}"))
-            })?;
+            // Two bytes past the limit for the line break, one more to tell
+            // a key over the limit.
+            let mut bytes = Vec::new();
+            std::fs::File::open(path)
+                .and_then(|f| f.take(MAX_KEY_BYTES as u64 + 3).read_to_end(&mut bytes))
+                .map_err(|e| {
+                    KsaError::invalid(format!("--pseudonymize file:{path}: cannot read it: {e}"))
+                })?;
             if bytes.ends_with(b"\n") {
                 bytes.pop();
                 if bytes.ends_with(b"\r") {
@@ -83,9 +96,15 @@ impl PseudonymKey {
         PseudonymKey::new(&key, &source)
     }
 
-    /// A key of at least `MIN_KEY_BYTES` bytes; `source` names it in
-    /// messages (never the key itself).
+    /// A key of `MIN_KEY_BYTES` to `MAX_KEY_BYTES` bytes; `source` names it
+    /// in messages (never the key itself).
     pub fn new(key: &[u8], source: &str) -> Result<PseudonymKey> {
+        if key.len() > MAX_KEY_BYTES {
+            return Err(KsaError::invalid(format!(
+                "--pseudonymize {source}: the key is longer than {MAX_KEY_BYTES} bytes, \
+                 the limit on a key"
+            )));
+        }
         if key.len() < MIN_KEY_BYTES {
             return Err(KsaError::invalid(format!(
                 "--pseudonymize {source}: the key is {} bytes long; at least {MIN_KEY_BYTES} \
@@ -233,6 +252,17 @@ mod tests {
         let e = PseudonymKey::new(b"secret", "KEY").unwrap_err().to_string();
         assert!(e.contains("6 bytes") && !e.contains("secret"), "{e}");
         assert!(PseudonymKey::from_flag("pass:").is_err());
+    }
+
+    #[test]
+    fn keys_over_the_limit_are_refused_without_showing_them() {
+        let long = "k".repeat(MAX_KEY_BYTES + 1);
+        let e = PseudonymKey::new(long.as_bytes(), "KEY").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--pseudonymize KEY: the key is longer than 4096 bytes, the limit on a key"
+        );
+        assert!(PseudonymKey::new(&long.as_bytes()[1..], "KEY").is_ok());
     }
 
     #[test]

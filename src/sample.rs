@@ -12,7 +12,7 @@
 //! gives the same files in every ksa version (a crate's generator may
 //! change its stream between releases).
 
-use crate::error::Result;
+use crate::error::{KsaError, Result};
 use crate::model::{Language, Model};
 use crate::output::dest::OutputFolder;
 use std::io::Write;
@@ -25,6 +25,37 @@ pub struct SampleSpec {
     pub seed: u64,
     pub candidates: usize,
     pub bom: bool,
+}
+
+/// The most staff (`--people`) and candidates (`--candidates`) generated:
+/// 1,000,000 each, about 150 million rating rows (some 10 GB) of staff
+/// with the bank model. Memory is about 150 bytes a person whatever the
+/// model (a person's competency deviations are drawn again each period
+/// rather than kept). README "Limits", docs/hardening.md.
+pub const MAX_PEOPLE: usize = 1_000_000;
+
+/// The most periods (`--periods`): 20 half-years, ten years of appraisals
+/// back from 2026H1.
+pub const MAX_PERIODS: usize = 20;
+
+impl SampleSpec {
+    /// Refuses sizes over the limits, naming the flag and the limit, before
+    /// anything is generated.
+    pub fn check(&self) -> Result<()> {
+        for (flag, value, limit, what) in [
+            ("--people", self.people, MAX_PEOPLE, "staff"),
+            ("--candidates", self.candidates, MAX_PEOPLE, "candidates"),
+            ("--periods", self.periods, MAX_PERIODS, "periods"),
+        ] {
+            if value > limit {
+                return Err(KsaError::invalid(format!(
+                    "{flag} {value}: more than {}, the limit on {what} in generated data",
+                    crate::error::thousands(limit as u64)
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// SplitMix64 (Steele, Lea & Flood 2014).
@@ -63,6 +94,12 @@ impl Rng {
 
     pub fn chance(&mut self, p: f64) -> bool {
         self.uniform() < p
+    }
+
+    /// Moves on as `n` calls of `next_u64` would (SplitMix64's state only
+    /// ever adds its constant).
+    pub fn skip(&mut self, n: u64) {
+        self.0 = self.0.wrapping_add(n.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     }
 
     /// A generator for one purpose, independent of how many numbers other
@@ -289,7 +326,10 @@ struct Person {
     grade: usize,
     /// Level relative to the requirements of the person's grade.
     ability: f64,
-    deviations: Vec<f64>,
+    /// Where the person's per-competency deviations start in the random
+    /// stream: they are drawn from here again each period, so memory stays
+    /// the same whatever the number of competencies.
+    deviations: Rng,
     /// Groups this person has no ratings from (e.g. no customer survey).
     missing: Vec<bool>,
     peers: usize,
@@ -375,7 +415,9 @@ pub fn write_staff(model: &Model, spec: &SampleSpec, w: &mut impl Write) -> std:
             // Relative to the grade's profile: most people hold their
             // grade, some are above it (ready for promotion), some below.
             let ability = 0.6 + 0.35 * rng.normal();
-            let deviations = (0..nc).map(|_| 0.2 * rng.normal()).collect();
+            // One normal a competency, two numbers each (`deviations_of`).
+            let deviations = rng.clone();
+            rng.skip(2 * nc as u64);
             let missing = roles
                 .iter()
                 .map(|r| match r {
@@ -415,6 +457,7 @@ pub fn write_staff(model: &Model, spec: &SampleSpec, w: &mut impl Write) -> std:
     let mut rows = 0u64;
     let mut line = String::with_capacity(256);
     let mut noise = root.fork(2);
+    let mut deviations = Vec::with_capacity(nc);
     for (t, period) in periods.iter().enumerate() {
         let last = t + 1 == periods.len();
         for (i, p) in people.iter().enumerate() {
@@ -429,6 +472,9 @@ pub fn write_staff(model: &Model, spec: &SampleSpec, w: &mut impl Write) -> std:
             let grade = if promoted { p.grade + 1 } else { p.grade };
             let grade_id = &model.grades[grade].id;
             let unit = vocabulary.unit_name(p.unit, units, lang);
+            let mut draws = p.deviations.clone();
+            deviations.clear();
+            deviations.extend((0..nc).map(|_| 0.2 * draws.normal()));
             // Peers are colleagues in the same unit: each colleague once and
             // never the person (in a small staff the steps wrap around, and
             // a repeated rater would be an invalid row).
@@ -462,7 +508,7 @@ pub fn write_staff(model: &Model, spec: &SampleSpec, w: &mut impl Write) -> std:
                     let rater_bias = 0.25 * noise.normal();
                     let comment_at =
                         (*role == Role::Supervisor && noise.chance(0.3)).then(|| noise.below(nc));
-                    for c in 0..nc {
+                    for (c, &deviation) in deviations.iter().enumerate() {
                         // Customers see the client-facing skills and
                         // attributes, not internal knowledge.
                         if *role == Role::Customer
@@ -478,7 +524,7 @@ pub fn write_staff(model: &Model, spec: &SampleSpec, w: &mut impl Write) -> std:
                             .unwrap_or_else(|| grade_level(model, p.grade));
                         let level = base
                             + p.ability
-                            + p.deviations[c]
+                            + deviation
                             + growth
                             + bias
                             + rater_bias

@@ -6,8 +6,6 @@ use crate::model::load_model;
 use crate::sample::{self, SampleSpec};
 
 pub fn run(args: &SampleArgs, quiet: bool) -> Result<()> {
-    let m = load_model(&args.model)?;
-    super::warn_all(&m.warnings, quiet);
     let spec = SampleSpec {
         people: args.people,
         periods: args.periods,
@@ -15,6 +13,9 @@ pub fn run(args: &SampleArgs, quiet: bool) -> Result<()> {
         candidates: args.candidates,
         bom: !args.no_bom,
     };
+    spec.check()?;
+    let m = load_model(&args.model)?;
+    super::warn_all(&m.warnings, quiet);
     let written = sample::write_files(
         &m.model,
         &spec,

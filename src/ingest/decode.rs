@@ -28,12 +28,22 @@ fn buffer_size(len: u64) -> usize {
     decoded.clamp(8 << 10, BUF)
 }
 
-/// The longest row (record) of a CSV file, in bytes after decoding to UTF-8:
-/// 8 MiB. Rows are read whole, so this bounds the memory one row can take
+/// The longest row (record) of a CSV file, in bytes after decoding to UTF-8,
+/// and of a workbook's sheet (its text, and its XML in an `.xlsx`:
+/// `xlsx_limits`): 8 MiB. Rows are read whole, so this bounds the memory one row can take
 /// (an unterminated quote would otherwise make the rest of the file one
 /// field). A real row, even with a long comment, is a few kilobytes; Excel
 /// holds 32,767 characters a cell. README "Limits", docs/hardening.md.
 pub const MAX_ROW_BYTES: u64 = 8 << 20;
+
+/// The message for a row over `MAX_ROW_BYTES`, in a CSV file (`line`) or
+/// a sheet (`FILE[SHEET]` and the row's number), without `error: `.
+pub fn row_too_long(label: &str, line: u64) -> String {
+    format!(
+        "{label}:{line}: the row is longer than {} MiB, the limit on one row",
+        MAX_ROW_BYTES >> 20
+    )
+}
 
 /// The most columns a CSV header may have: 16,384, Excel's limit
 /// (column XFD). README "Limits", docs/hardening.md.
@@ -353,7 +363,7 @@ pub fn open_csv(
         return Err(KsaError::invalid(format!(
             "{label}:{line}: the header has {} columns; ksa reads at most {} (the column limit, as in Excel)",
             record.len(),
-            fmt_thousands(MAX_COLUMNS as u64)
+            crate::error::thousands(MAX_COLUMNS as u64)
         )));
     }
     let headers = record
@@ -384,19 +394,6 @@ pub fn csv_error(label: &str, e: csv::Error) -> KsaError {
 /// and every empty LF line once `MarkEmptyLines` has marked it).
 pub fn is_empty_line(r: &csv::ByteRecord) -> bool {
     r.len() == 1 && matches!(&r[0], b"" | b"\r")
-}
-
-/// `16384` as `16,384`, for limits in messages.
-fn fmt_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
 }
 
 /// Marks the empty lines of a stream so the csv parser counts them.
@@ -536,12 +533,7 @@ impl<R: Read> MarkEmptyLines<R> {
             };
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!(
-                    "{}:{}: the row is longer than {} MiB, the limit on one row{hint}",
-                    self.label,
-                    self.row_line,
-                    MAX_ROW_BYTES >> 20
-                ),
+                format!("{}{hint}", row_too_long(&self.label, self.row_line)),
             ));
         }
         Ok(!eof || n > 0)
@@ -651,8 +643,6 @@ mod tests {
             err.to_string(),
             "big.csv:3: the row is longer than 8 MiB, the limit on one row; a quote (\") opened in it is never closed"
         );
-        assert_eq!(fmt_thousands(16_384), "16,384");
-        assert_eq!(fmt_thousands(100), "100");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 mod columns;
 mod date_format;
 mod decode;
+mod ods_limits;
 mod progress;
 mod rejects;
 mod rows;
@@ -15,6 +16,7 @@ mod selection;
 mod sheet;
 mod xls_formats;
 mod xlsx_formats;
+mod xlsx_limits;
 
 pub use columns::{Column, Layout};
 pub use decode::{

@@ -65,15 +65,42 @@ struct Batch {
     records: Vec<ByteRecord>,
     lines: Vec<u64>,
     len: usize,
+    /// Slots whose last record was large: they get a fresh record before
+    /// the batch is filled again, so a long row's memory is given back.
+    large: Vec<usize>,
 }
 
+/// A batch ends at 4096 rows, or sooner once its records hold 1 MiB, so
+/// the read-ahead is bounded in bytes: rows of 8 million commas (each
+/// within the row limit, but 64 MB as a parsed record) were read 24,576
+/// rows ahead, 9.6 GB for 150 of them, before the first was found invalid.
+/// At most `BATCHES` batches exist, each holding at most `BATCH_BYTES`,
+/// one record over it (under 8 MiB of text and 8 bytes a field, some 80 MB
+/// with the csv crate's spare capacity) and the reused records of up to
+/// `LARGE_RECORD` each: about 300 MB at worst, some megabytes for real
+/// files.
 const BATCH_ROWS: usize = 4096;
+const BATCH_BYTES: usize = 1 << 20;
+/// One being filled, one being validated, one waiting between them.
+const BATCHES: usize = 3;
+/// A record over this size is not kept for reuse, so no slot of a batch
+/// keeps a long row's memory (4,096 slots of 4 KiB: 16 MiB a batch).
+const LARGE_RECORD: usize = 4 << 10;
+
+/// The memory a parsed record holds: its text and one end offset a field.
+fn record_bytes(rec: &ByteRecord) -> usize {
+    rec.as_slice().len() + rec.len() * std::mem::size_of::<usize>()
+}
 
 impl Batch {
     /// Refills the batch; returns whether the input is exhausted.
     fn fill<R: std::io::Read>(&mut self, rdr: &mut csv::Reader<R>) -> csv::Result<bool> {
+        for i in self.large.drain(..) {
+            self.records[i] = ByteRecord::new();
+        }
         self.len = 0;
-        while self.len < BATCH_ROWS {
+        let mut bytes = 0;
+        while self.len < BATCH_ROWS && bytes < BATCH_BYTES {
             if self.records.len() == self.len {
                 self.records.push(ByteRecord::new());
                 self.lines.push(0);
@@ -82,9 +109,14 @@ impl Batch {
             if !rdr.read_byte_record(rec)? {
                 return Ok(true);
             }
+            let size = record_bytes(rec);
+            if size > LARGE_RECORD {
+                self.large.push(self.len);
+            }
             if is_empty_line(rec) {
                 continue;
             }
+            bytes += size;
             self.lines[self.len] = rec.position().map(|p| p.line()).unwrap_or(0);
             self.len += 1;
         }
@@ -204,12 +236,19 @@ impl<'m> Ingestor<'m> {
         // (and checks their UTF-8), the other validates and accumulates.
         // Batches of records travel between them and are reused, so the
         // pipeline allocates nothing per row.
-        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+        // Batches are reused, never made beyond `BATCHES`: the reader waits
+        // for an empty one, so it is never more than that far ahead.
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(BATCHES);
         let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
+        for _ in 0..BATCHES {
+            let _ = empty_tx.send(Batch::default());
+        }
         std::thread::scope(|scope| -> Result<()> {
             let reader = scope.spawn(move || -> Result<()> {
                 loop {
-                    let mut batch = empty_rx.try_recv().unwrap_or_default();
+                    let Ok(mut batch) = empty_rx.recv() else {
+                        return Ok(()); // the consumer stopped at an invalid row
+                    };
                     let eof = batch.fill(&mut rdr).map_err(csv_err)?;
                     if let Some(bar) = &bar {
                         bar.set_position(bytes_read.load(std::sync::atomic::Ordering::Relaxed));
@@ -226,7 +265,7 @@ impl<'m> Ingestor<'m> {
             'batches: for batch in full_rx {
                 for i in 0..batch.len {
                     if let Err(e) =
-                        self.take_row(&batch.records[i], batch.lines[i], &[], &layout, label)
+                        self.take_row(&batch.records[i], batch.lines[i], &[], &layout, label, None)
                     {
                         outcome = Err(e);
                         break 'batches;
@@ -234,6 +273,8 @@ impl<'m> Ingestor<'m> {
                 }
                 let _ = empty_tx.send(batch);
             }
+            // A reader waiting for an empty batch stops.
+            drop(empty_tx);
             // An invalid row comes before any read error of a later batch.
             let read = reader.join().unwrap_or_else(|_| {
                 Err(KsaError::Other(format!(
@@ -332,7 +373,7 @@ impl<'m> Ingestor<'m> {
                         return Ok(());
                     };
                     sheet::fill(cells, *width, &mut record, &mut errors, &mut text);
-                    self.take_row(&record, number, &errors, layout, label)?;
+                    self.take_row(&record, number, &errors, layout, label, Some(*width))?;
                     if let Some(bar) = &bar {
                         if index % 4096 == 0 {
                             bar.set_position(index);
@@ -345,7 +386,10 @@ impl<'m> Ingestor<'m> {
     }
 
     /// Counts one row and validates, commits or rejects it. `cell_errors`
-    /// are a sheet row's error cells (none in CSV).
+    /// are a sheet row's error cells (none in CSV). A rejected sheet row is
+    /// written only as far as `cut_at`, the header's width: its cells right
+    /// of that are a sheet's empty columns, up to 16,384 of them, which made
+    /// a rejects file of a full sheet some 17 GB.
     fn take_row(
         &mut self,
         record: &ByteRecord,
@@ -353,6 +397,7 @@ impl<'m> Ingestor<'m> {
         cell_errors: &[CellError],
         layout: &Layout,
         label: &str,
+        cut_at: Option<usize>,
     ) -> Result<()> {
         self.data.summary.rows_read += 1;
         match self.row(record, cell_errors, layout) {
@@ -367,7 +412,19 @@ impl<'m> Ingestor<'m> {
                     None => {
                         return Err(KsaError::invalid(format!("{label}:{line}: {}", rej.text())))
                     }
-                    Some(r) => r.write(&layout.headers, record, label, line, &rej.text())?,
+                    Some(r) => match cut_at.filter(|&w| record.len() > w) {
+                        None => r.write(&layout.headers, record, label, line, &rej.text())?,
+                        Some(w) => {
+                            let cut = record.iter().skip(w).filter(|f| !f.is_empty()).count();
+                            let kept: ByteRecord = record.iter().take(w).collect();
+                            let cells = if cut == 1 { "cell" } else { "cells" };
+                            let reason = format!(
+                                "{}; only the cells up to the header's last column are written here ({cut} more {cells} cut)",
+                                rej.text()
+                            );
+                            r.write(&layout.headers, &kept, label, line, &reason)?
+                        }
+                    },
                 }
             }
         }

@@ -30,8 +30,11 @@
 //! `.ods` have no cell reader in calamine: their sheets are read whole
 //! (`.xls` is at most 65,536 × 256 cells).
 
+use super::decode::{row_too_long, MAX_ROW_BYTES};
+use super::ods_limits;
 use super::xls_formats::XlsFormats;
 use super::xlsx_formats::CellFormats;
+use super::xlsx_limits::{Gate, Package};
 use crate::error::{catch_quietly, KsaError, Result};
 use calamine::{Data, DataRef, Reader, SheetType, SheetVisible, Sheets};
 use csv::ByteRecord;
@@ -99,6 +102,19 @@ pub fn read(
             one_line(detail)
         ))
     };
+    // An `.xlsx` is checked against the limits before calamine reads what
+    // it would hold whole (`xlsx_limits`).
+    let mut package = match format {
+        "xls" | "xlsb" => None,
+        _ => Package::open(path),
+    };
+    if let Some(p) = package.as_mut() {
+        let checked = match format {
+            "ods" => catch_quietly(|| ods_limits::check(p, label)),
+            _ => catch_quietly(|| p.check_parts(label)),
+        };
+        checked.unwrap_or_else(|_| Err(damaged("the file is damaged")))?;
+    }
     let mut book: Sheets<_> = catch_quietly(|| -> Result<Sheets<_>> {
         Ok(match format {
             "xls" => Sheets::Xls(
@@ -131,21 +147,76 @@ pub fn read(
     let mut rows = RowAssembler::new(&label, on);
     match &mut book {
         Sheets::Xlsx(book) => {
+            // The sheet's XML is checked on a thread of its own, a cell
+            // ahead of calamine at least (`xlsx_limits::Gate`); where its
+            // part cannot be told for sure, every sheet first, whole.
+            let gate = Gate::default();
+            let mut checker = None;
+            if let Some(mut p) = package.take() {
+                match p.sheet_part(&name) {
+                    Some(part) => checker = Some((p, part)),
+                    None => catch_quietly(|| p.check_every_sheet(&label))
+                        .map_err(|m| unreadable(&m))??,
+                }
+            }
             let is_1904 = book.has_1904_epoch();
             let mut dates = DatesAsShown::new(path, &name, FormatsOf::Xlsx { is_1904 });
-            let mut cells = catch_quietly(|| book.worksheet_cells_reader(&name))
-                .map_err(|m| unreadable(&m))?
-                .map_err(|e| unreadable(&e))?;
-            let last_row = cells.dimensions().end.0;
-            let next = || cells.next_cell();
-            stream_cells(&mut rows, last_row, next, Some(&mut dates), &unreadable)?;
+            std::thread::scope(|scope| -> Result<()> {
+                let gate = &gate;
+                let label = label.as_str();
+                let mut gated = None;
+                if let Some((mut p, part)) = checker {
+                    let check = move || {
+                        if let Err(m) = catch_quietly(|| p.check_sheet(part, label, gate)) {
+                            gate.failed(format!(
+                                "{label}: cannot read the sheet: {}",
+                                one_line(&m)
+                            ));
+                        }
+                    };
+                    std::thread::Builder::new()
+                        .name("ksa-sheet-check".into())
+                        .spawn_scoped(scope, check)
+                        .map_err(|e| {
+                            KsaError::Other(format!("{label}: cannot start a thread: {e}"))
+                        })?;
+                    gated = Some(gate);
+                }
+                let read = (|| {
+                    if let Some(g) = gated {
+                        g.before_cell(0).map_err(|o| o.error)?;
+                    }
+                    let mut cells = catch_quietly(|| book.worksheet_cells_reader(&name))
+                        .map_err(|m| unreadable(&m))?
+                        .map_err(|e| unreadable(&e))?;
+                    let last_row = cells.dimensions().end.0;
+                    let next = || cells.next_cell();
+                    stream_cells(
+                        &mut rows,
+                        last_row,
+                        next,
+                        Some(&mut dates),
+                        gated,
+                        &unreadable,
+                    )
+                })();
+                gate.cancel();
+                read
+            })?;
         }
         Sheets::Xlsb(book) => {
             let mut cells = catch_quietly(|| book.worksheet_cells_reader(&name))
                 .map_err(|m| unreadable(&m))?
                 .map_err(|e| unreadable(&e))?;
             let last_row = cells.dimensions().end.0;
-            stream_cells(&mut rows, last_row, || cells.next_cell(), None, &unreadable)?;
+            stream_cells(
+                &mut rows,
+                last_row,
+                || cells.next_cell(),
+                None,
+                None,
+                &unreadable,
+            )?;
         }
         book => {
             let range = catch_quietly(|| book.worksheet_range(&name))
@@ -180,13 +251,28 @@ fn stream_cells<'a, E: std::fmt::Display>(
     last_row: u32,
     mut next_cell: impl FnMut() -> std::result::Result<Option<calamine::Cell<DataRef<'a>>>, E>,
     mut dates: Option<&mut DatesAsShown>,
+    gate: Option<&Gate>,
     unreadable: &dyn Fn(&dyn std::fmt::Display) -> KsaError,
 ) -> Result<()> {
     rows.rows_hint = u64::from(last_row) + 1;
-    while let Some(cell) = catch_quietly(&mut next_cell)
-        .map_err(|m| unreadable(&m))?
-        .map_err(|e| unreadable(&e))?
-    {
+    let mut n: u64 = 0;
+    loop {
+        n += 1;
+        if let Some(Err(over)) = gate.map(|g| g.before_cell(n)) {
+            // The rows before the one over the limit come first, as in a
+            // CSV file; the row over it is not handed on in part.
+            let pending = rows.row.map(|r| u64::from(r) + 1);
+            if over.row.is_none() || over.row != pending {
+                rows.flush()?;
+            }
+            return Err(over.error);
+        }
+        let Some(cell) = catch_quietly(&mut next_cell)
+            .map_err(|m| unreadable(&m))?
+            .map_err(|e| unreadable(&e))?
+        else {
+            break;
+        };
         let (row, col) = cell.get_position();
         let value = cell.get_value();
         let shown = match (value, dates.as_deref_mut()) {
@@ -268,9 +354,11 @@ struct RowAssembler<'l, 'f> {
     label: &'l str,
     on: &'f mut dyn FnMut(SheetEvent) -> Result<()>,
     rows_hint: u64,
-    /// The row being filled (0-based sheet row) and its cells.
+    /// The row being filled (0-based sheet row), its cells and the bytes
+    /// of their text so far (bounded by the row limit, as a CSV row is).
     row: Option<u32>,
     cells: Vec<Data>,
+    row_bytes: u64,
     /// The header's 0-based sheet row, once seen.
     header_row: Option<u32>,
 }
@@ -283,15 +371,50 @@ impl<'l, 'f> RowAssembler<'l, 'f> {
             rows_hint: 0,
             row: None,
             cells: Vec::new(),
+            row_bytes: 0,
             header_row: None,
         }
     }
 
     fn cell(&mut self, row: u32, col: u32, value: &DataRef) -> Result<()> {
-        self.cell_data(row, col, Data::from(value.clone()))
+        // Counted before the text is copied out of the shared strings.
+        let text = match value {
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.len(),
+            DataRef::SharedString(s) => s.len(),
+            _ => 0,
+        };
+        self.count_text(row, text)?;
+        self.place(row, col, Data::from(value.clone()))
     }
 
     fn cell_data(&mut self, row: u32, col: u32, value: Data) -> Result<()> {
+        let text = match &value {
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.len(),
+            _ => 0,
+        };
+        self.count_text(row, text)?;
+        self.place(row, col, value)
+    }
+
+    /// Adds `bytes` of text to row `row` (0-based); over the row limit, the
+    /// row's error. A row's numbers are short and its cells at most 16,384,
+    /// so text is what can make a row long.
+    fn count_text(&mut self, row: u32, bytes: usize) -> Result<()> {
+        if self.row != Some(row) {
+            self.row_bytes = 0;
+        }
+        self.row_bytes += bytes as u64;
+        if self.row_bytes > MAX_ROW_BYTES {
+            return Err(KsaError::invalid(row_too_long(
+                self.label,
+                u64::from(row) + 1,
+            )));
+        }
+        Ok(())
+    }
+
+    /// Puts a counted cell in its row, handing on the row before it.
+    fn place(&mut self, row: u32, col: u32, value: Data) -> Result<()> {
         if is_blank(&value) {
             return Ok(());
         }

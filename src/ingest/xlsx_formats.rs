@@ -20,7 +20,7 @@ use std::path::Path;
 
 /// The largest styles, workbook or relationships part read (a styles part
 /// is some kilobytes; the cap keeps a hostile package from filling memory).
-const MAX_PART_BYTES: u64 = 64 << 20;
+pub(super) const MAX_PART_BYTES: u64 = 64 << 20;
 
 /// The number format codes of a sheet's cells, asked for in sheet order.
 pub struct CellFormats {
@@ -149,7 +149,7 @@ impl CellFormats {
 }
 
 /// `B5` → (4, Some(1)); `5` → (4, None): 0-based, as calamine counts.
-fn cell_position(r: &[u8]) -> Option<(u32, Option<u32>)> {
+pub(super) fn cell_position(r: &[u8]) -> Option<(u32, Option<u32>)> {
     let letters = r.iter().take_while(|b| b.is_ascii_alphabetic()).count();
     let mut col: u32 = 0;
     for b in &r[..letters] {
@@ -163,7 +163,7 @@ fn cell_position(r: &[u8]) -> Option<(u32, Option<u32>)> {
 
 /// A part of the package as text, its name matched without regard to case
 /// (as Excel does); `None` if missing or over `MAX_PART_BYTES`.
-fn read_part(zip: &mut zip::ZipArchive<File>, name: &str) -> Option<String> {
+pub(super) fn read_part(zip: &mut zip::ZipArchive<File>, name: &str) -> Option<String> {
     let real = zip
         .file_names()
         .find(|n| n.eq_ignore_ascii_case(name))?
@@ -237,7 +237,7 @@ fn elements(xml: &str, mut each: impl FnMut(&[u8], &HashMap<Vec<u8>, String>) ->
 }
 
 /// `Id` → `Target` of the workbook's relationships.
-fn relationships(xml: &str) -> HashMap<String, String> {
+pub(super) fn relationships(xml: &str) -> HashMap<String, String> {
     let mut map = HashMap::new();
     elements(xml, |name, a| {
         if name == b"Relationship" {
@@ -252,7 +252,7 @@ fn relationships(xml: &str) -> HashMap<String, String> {
 
 /// The package path of the sheet named `sheet_name`, resolved as calamine
 /// resolves it.
-fn sheet_target(
+pub(super) fn sheet_target(
     workbook: &str,
     sheet_name: &str,
     relationships: &HashMap<String, String>,

@@ -26,6 +26,48 @@ pub struct LoadedModel {
 /// stack. README "Limits", docs/hardening.md.
 pub const MAX_MODEL_BYTES: u64 = 16 << 20;
 
+/// The widest scale: `max` − `min` at most 100 levels, so a 0–100 scale
+/// (百分制) fits. Charts draw a ring or a grid line at each level; a scale
+/// of 2⁶³ levels made reports panic and one of 10¹² abort on allocation.
+/// README "Limits", docs/model-format.md.
+pub const MAX_SCALE_LEVELS: i64 = 100;
+
+/// The ends of a scale lie within ±1,000,000: levels, scores and gaps are
+/// then exact in an `f64` to far more decimals than are written (an end
+/// near 2⁶³ is not even a distinct `f64` from its neighbours).
+pub const MAX_SCALE_END: i64 = 1_000_000;
+
+/// A weight (of a rater group, category, competency, weighting or appraisal
+/// component) is 0 or lies in [`MIN_WEIGHT`, `MAX_WEIGHT`]. With the size
+/// limits below, every weighted sum ksa forms then stays finite and exact
+/// enough: at most 10,000 terms of a weight ≤ 10⁶ times a level ≤ 10⁶ is
+/// ≤ 10¹⁶. Rater weights of 1e308 made `ksa score` print 0.00 (an infinite
+/// sum divided by itself is NaN) and reports loop; a weight of 1e-320 is
+/// below the precision of an `f64` product.
+pub const MAX_WEIGHT: f64 = 1e6;
+/// See [`MAX_WEIGHT`].
+pub const MIN_WEIGHT: f64 = 1e-6;
+
+/// The largest `hours` and `cost` of a course: 10⁹, so that a plan's total
+/// over every course and person (10⁴ courses × 10⁷ people) stays finite.
+pub const MAX_COURSE_AMOUNT: f64 = 1e9;
+
+/// The size of a model: at most 10,000 competencies, 10,000 categories,
+/// 10,000 training courses, 100 grades and 100 rater groups. Memory and
+/// output grow with people × competencies × rater groups (every competency
+/// of every person has its sums and its output row) and each competency
+/// keeps a requirement per grade, so an unbounded model (10⁵ competencies:
+/// 2.6 GB for 1,000 rows) makes any run heavy; real models have tens.
+pub const MAX_COMPETENCIES: usize = 10_000;
+/// See [`MAX_COMPETENCIES`].
+pub const MAX_CATEGORIES: usize = 10_000;
+/// See [`MAX_COMPETENCIES`].
+pub const MAX_COURSES: usize = 10_000;
+/// See [`MAX_COMPETENCIES`].
+pub const MAX_GRADES: usize = 100;
+/// See [`MAX_COMPETENCIES`].
+pub const MAX_RATER_GROUPS: usize = 100;
+
 /// Reads and validates a model file. Errors name the file (as the user gave
 /// it), the key or id, and the line when the parser gives one.
 pub fn load_model(path: &Path) -> Result<LoadedModel> {
@@ -142,6 +184,17 @@ fn key_before(text: &str, offset: usize) -> Option<String> {
     (!key.is_empty()).then(|| key.to_string())
 }
 
+/// A number of the model in a message: as written for ordinary values,
+/// with an exponent for very large or small ones (1e308, not 309 digits).
+fn shown(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && !(1e-6..1e15).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -233,16 +286,16 @@ struct RawModel {
     /// The proficiency scale.
     scale: RawScale,
     /// Job grades, ordered junior → senior.
-    #[schemars(with = "Vec<RawGrade>", length(min = 1))]
+    #[schemars(with = "Vec<RawGrade>", length(min = 1, max = MAX_GRADES))]
     grades: Spanned<Vec<RawGrade>>,
     /// Rater groups; the first is the default for rows that name none.
-    #[schemars(with = "Vec<RawRater>", length(min = 1))]
+    #[schemars(with = "Vec<RawRater>", length(min = 1, max = MAX_RATER_GROUPS))]
     raters: Spanned<Vec<RawRater>>,
     /// The roots of the KSA tree, e.g. K (知识), S (技能), A (素质).
-    #[schemars(with = "Vec<RawCategory>", length(min = 1))]
+    #[schemars(with = "Vec<RawCategory>", length(min = 1, max = MAX_CATEGORIES))]
     categories: Spanned<Vec<RawCategory>>,
     /// The rated leaves of the tree.
-    #[schemars(with = "Vec<RawCompetency>", length(min = 1))]
+    #[schemars(with = "Vec<RawCompetency>", length(min = 1, max = MAX_COMPETENCIES))]
     competencies: Spanned<Vec<RawCompetency>>,
     /// Named alternative category weights, chosen with `--weighting ID`.
     #[serde(default)]
@@ -256,6 +309,7 @@ struct RawModel {
     duties: Vec<RawDuty>,
     /// The training catalogue.
     #[serde(default)]
+    #[schemars(length(max = MAX_COURSES))]
     training: Vec<RawCourse>,
 }
 
@@ -267,10 +321,10 @@ type SpannedMap<V> = BTreeMap<Spanned<String>, V>;
 #[schemars(rename = "Scale")]
 struct RawScale {
     /// Lowest level, e.g. 1.
-    #[schemars(with = "i64")]
+    #[schemars(with = "i64", range(min = -MAX_SCALE_END, max = MAX_SCALE_END))]
     min: Spanned<i64>,
     /// Highest level, e.g. 5; greater than `min`.
-    #[schemars(with = "i64")]
+    #[schemars(with = "i64", range(min = -MAX_SCALE_END, max = MAX_SCALE_END))]
     max: Spanned<i64>,
     /// Label of each level, e.g. `"3" = "了解并能够运用"`.
     #[schemars(
@@ -304,7 +358,7 @@ struct RawRater {
     /// e.g. 上级.
     name: String,
     /// Weight in a competency score; 0 = shown but not counted (self).
-    #[schemars(with = "f64", range(min = 0))]
+    #[schemars(with = "f64", range(min = 0, max = MAX_WEIGHT))]
     weight: Spanned<f64>,
     /// Anonymity threshold: fewer distinct raters are never shown on their own.
     #[schemars(with = "Option<i64>", range(min = 1))]
@@ -322,7 +376,7 @@ struct RawCategory {
     /// e.g. 知识.
     name: String,
     /// Weight in the overall score and in fit (default 1).
-    #[schemars(with = "Option<f64>", range(min = 0))]
+    #[schemars(with = "Option<f64>", range(min = 0, max = MAX_WEIGHT))]
     weight: Option<Spanned<f64>>,
     description: Option<String>,
 }
@@ -345,7 +399,7 @@ struct RawCompetency {
     group: Option<String>,
     description: Option<String>,
     /// Weight inside its category (default 1).
-    #[schemars(with = "Option<f64>", extend("exclusiveMinimum" = 0))]
+    #[schemars(with = "Option<f64>", range(max = MAX_WEIGHT), extend("exclusiveMinimum" = 0))]
     weight: Option<Spanned<f64>>,
     /// Whether training can raise it (default true).
     trainable: Option<bool>,
@@ -375,7 +429,7 @@ struct RawWeighting {
     name: Option<String>,
     /// Category id → weight; a category left out keeps its own weight.
     #[serde(default)]
-    #[schemars(with = "BTreeMap<String, f64>", extend("additionalProperties" = { "type": "number", "minimum": 0 }))]
+    #[schemars(with = "BTreeMap<String, f64>", extend("additionalProperties" = { "type": "number", "minimum": 0, "maximum": MAX_WEIGHT }))]
     categories: SpannedMap<Spanned<f64>>,
 }
 
@@ -395,13 +449,13 @@ struct RawPlacement {
 #[schemars(rename = "Appraisal")]
 struct RawAppraisal {
     /// Weight of task performance.
-    #[schemars(with = "Option<f64>", range(min = 0))]
+    #[schemars(with = "Option<f64>", range(min = 0, max = MAX_WEIGHT))]
     task: Option<Spanned<f64>>,
     /// Weight of competency development.
-    #[schemars(with = "Option<f64>", range(min = 0))]
+    #[schemars(with = "Option<f64>", range(min = 0, max = MAX_WEIGHT))]
     competency: Option<Spanned<f64>>,
     /// Weight of objectives.
-    #[schemars(with = "Option<f64>", range(min = 0))]
+    #[schemars(with = "Option<f64>", range(min = 0, max = MAX_WEIGHT))]
     objective: Option<Spanned<f64>>,
 }
 
@@ -441,10 +495,10 @@ struct RawCourse {
     #[schemars(with = "Option<f64>")]
     up_to: Option<Spanned<f64>>,
     /// Training time (default 0).
-    #[schemars(with = "Option<f64>", range(min = 0))]
+    #[schemars(with = "Option<f64>", range(min = 0, max = MAX_COURSE_AMOUNT))]
     hours: Option<Spanned<f64>>,
     /// Cost per attendee (default 0).
-    #[schemars(with = "Option<f64>", range(min = 0))]
+    #[schemars(with = "Option<f64>", range(min = 0, max = MAX_COURSE_AMOUNT))]
     cost: Option<Spanned<f64>>,
     description: Option<String>,
 }
@@ -507,6 +561,65 @@ impl Validator<'_> {
         v
     }
 
+    /// A weight: finite, at least 0 (above 0 when `positive`), and when
+    /// above 0 inside [`MIN_WEIGHT`, `MAX_WEIGHT`].
+    fn weight(&mut self, s: &Spanned<f64>, what: &str, positive: bool) -> f64 {
+        let v = self.number(s, what, 0.0, positive);
+        if v.is_finite() && v > MAX_WEIGHT {
+            self.error(
+                s,
+                format!(
+                    "{what} is {}, more than 1,000,000, the limit on a weight",
+                    shown(v)
+                ),
+            );
+        } else if v > 0.0 && v < MIN_WEIGHT {
+            self.error(
+                s,
+                format!(
+                    "{what} is {}, less than 0.000001, the limit on a weight above 0",
+                    shown(v)
+                ),
+            );
+        }
+        v
+    }
+
+    /// A course's `hours` or `cost`: finite, at least 0 and at most
+    /// [`MAX_COURSE_AMOUNT`].
+    fn amount(&mut self, s: &Spanned<f64>, what: &str) -> f64 {
+        let v = self.number(s, what, 0.0, false);
+        if v.is_finite() && v > MAX_COURSE_AMOUNT {
+            self.error(
+                s,
+                format!(
+                    "{what} is {}, more than 1,000,000,000, the limit on a course's hours and cost",
+                    shown(v)
+                ),
+            );
+        }
+        v
+    }
+
+    /// A list of the model over its size limit: an error at its first
+    /// entry past the limit (`over`, the id of entry number `limit` + 1).
+    fn size_limit(&mut self, over: Option<&Spanned<String>>, len: usize, key: &str, limit: usize) {
+        let what = match key {
+            "raters" => "rater groups",
+            "training" => "training courses",
+            other => other,
+        };
+        if let Some(id) = over {
+            self.error(
+                id,
+                format!(
+                    "`{key}` has {len} entries; a model has at most {} {what}, the limit on a model's size",
+                    crate::error::thousands(limit as u64)
+                ),
+            );
+        }
+    }
+
     fn non_empty_id(&mut self, id: &Spanned<String>, what: &str) {
         if id.get_ref().trim().is_empty() {
             self.error(id, format!("{what} `id` is empty"));
@@ -566,6 +679,26 @@ impl Validator<'_> {
                 format!("scale: `min` ({smin}) must be less than `max` ({smax})"),
             );
         }
+        for (key, end) in [("min", &raw.scale.min), ("max", &raw.scale.max)] {
+            let v = *end.get_ref();
+            if v.unsigned_abs() > MAX_SCALE_END as u64 {
+                self.error(
+                    end,
+                    format!(
+                        "scale: `{key}` is {v}, beyond ±1,000,000, the limit on a scale's ends"
+                    ),
+                );
+            }
+        }
+        let levels = i128::from(smax) - i128::from(smin);
+        if levels > i128::from(MAX_SCALE_LEVELS) {
+            self.error(
+                &raw.scale.max,
+                format!(
+                    "scale: `max` − `min` is {levels} levels, more than {MAX_SCALE_LEVELS}, the limit on a scale's width (the levels a chart can draw)"
+                ),
+            );
+        }
         let mut labels = BTreeMap::new();
         for (k, text) in raw.scale.labels.iter().flatten() {
             if let Some(l) = self.level_key(k, "scale.labels", smin, smax) {
@@ -585,6 +718,13 @@ impl Validator<'_> {
                 "`grades` is empty; a model needs at least one grade",
             );
         }
+        let list = raw.grades.get_ref();
+        self.size_limit(
+            list.get(MAX_GRADES).map(|g| &g.id),
+            list.len(),
+            "grades",
+            MAX_GRADES,
+        );
         let mut seen = HashSet::new();
         let mut grades = Vec::new();
         for g in raw.grades.get_ref() {
@@ -612,6 +752,13 @@ impl Validator<'_> {
                 "`raters` is empty; a model needs at least one rater group",
             );
         }
+        let list = raw.raters.get_ref();
+        self.size_limit(
+            list.get(MAX_RATER_GROUPS).map(|r| &r.id),
+            list.len(),
+            "raters",
+            MAX_RATER_GROUPS,
+        );
         let mut seen = HashSet::new();
         let mut raters = Vec::new();
         for r in raw.raters.get_ref() {
@@ -623,7 +770,7 @@ impl Validator<'_> {
                 );
             }
             let what = format!("rater group \"{}\": `weight`", r.id.get_ref());
-            let weight = self.number(&r.weight, &what, 0.0, false);
+            let weight = self.weight(&r.weight, &what, false);
             let min_count = match &r.min_count {
                 None => 1,
                 Some(m) if *m.get_ref() >= 1 && *m.get_ref() <= u32::MAX as i64 => {
@@ -656,6 +803,13 @@ impl Validator<'_> {
                 "`categories` is empty; a model needs at least one category",
             );
         }
+        let list = raw.categories.get_ref();
+        self.size_limit(
+            list.get(MAX_CATEGORIES).map(|c| &c.id),
+            list.len(),
+            "categories",
+            MAX_CATEGORIES,
+        );
         let mut node_ids = HashSet::new();
         let mut categories = Vec::new();
         for c in raw.categories.get_ref() {
@@ -670,7 +824,7 @@ impl Validator<'_> {
                 None => 1.0,
                 Some(w) => {
                     let what = format!("category \"{}\": `weight`", c.id.get_ref());
-                    self.number(w, &what, 0.0, false)
+                    self.weight(w, &what, false)
                 }
             };
             categories.push(Category {
@@ -700,6 +854,13 @@ impl Validator<'_> {
                 "`competencies` is empty; a model needs at least one competency",
             );
         }
+        let list = raw.competencies.get_ref();
+        self.size_limit(
+            list.get(MAX_COMPETENCIES).map(|c| &c.id),
+            list.len(),
+            "competencies",
+            MAX_COMPETENCIES,
+        );
         let mut names = HashSet::new();
         let mut competencies = Vec::new();
         for c in raw.competencies.get_ref() {
@@ -737,7 +898,7 @@ impl Validator<'_> {
             };
             let weight = match &c.weight {
                 None => 1.0,
-                Some(w) => self.number(w, &format!("competency \"{cid}\": `weight`"), 0.0, true),
+                Some(w) => self.weight(w, &format!("competency \"{cid}\": `weight`"), true),
             };
             let mut required = BTreeMap::new();
             let mut required_by_grade = vec![None; grades.len()];
@@ -820,7 +981,7 @@ impl Validator<'_> {
                     "weighting \"{wid}\": weight of category \"{}\"",
                     k.get_ref()
                 );
-                let v = self.number(val, &what, 0.0, false);
+                let v = self.weight(val, &what, false);
                 cats.insert(k.get_ref().clone(), v);
             }
             let effective_all_zero = categories
@@ -855,7 +1016,7 @@ impl Validator<'_> {
                 ("objective", &r.objective, &mut appraisal.objective),
             ] {
                 if let Some(v) = field {
-                    *slot = self.number(v, &format!("appraisal: `{key}`"), 0.0, false);
+                    *slot = self.weight(v, &format!("appraisal: `{key}`"), false);
                 }
             }
             if appraisal.task == 0.0 && appraisal.competency == 0.0 && appraisal.objective == 0.0 {
@@ -892,6 +1053,12 @@ impl Validator<'_> {
         }
 
         // ---- training
+        self.size_limit(
+            raw.training.get(MAX_COURSES).map(|t| &t.id),
+            raw.training.len(),
+            "training",
+            MAX_COURSES,
+        );
         let mut seen = HashSet::new();
         let mut training = Vec::new();
         for t in &raw.training {
@@ -937,18 +1104,11 @@ impl Validator<'_> {
             };
             let hours = match &t.hours {
                 None => 0.0,
-                Some(h) => self.number(
-                    h,
-                    &format!("training course \"{tid}\": `hours`"),
-                    0.0,
-                    false,
-                ),
+                Some(h) => self.amount(h, &format!("training course \"{tid}\": `hours`")),
             };
             let cost = match &t.cost {
                 None => 0.0,
-                Some(c) => {
-                    self.number(c, &format!("training course \"{tid}\": `cost`"), 0.0, false)
-                }
+                Some(c) => self.amount(c, &format!("training course \"{tid}\": `cost`")),
             };
             training.push(Course {
                 id: tid,
@@ -1004,13 +1164,21 @@ impl Validator<'_> {
                     );
                 }
             }
+            // Marked once, course by course: asking every course about every
+            // competency would be competencies × courses.
+            let mut covered_by_a_course = vec![false; competencies.len()];
+            for t in &training {
+                for &ci in &t.competency_indices {
+                    covered_by_a_course[ci] = true;
+                }
+            }
             for (ci, (c, rc)) in competencies
                 .iter()
                 .zip(raw.competencies.get_ref())
                 .enumerate()
             {
                 let has_requirement = c.required_by_grade.iter().any(Option::is_some);
-                let covered = training.iter().any(|t| t.competency_indices.contains(&ci));
+                let covered = covered_by_a_course[ci];
                 if c.trainable && has_requirement && !covered {
                     self.warn(
                         &rc.id,

@@ -252,3 +252,49 @@ impl Sink for TableSink<'_> {
         out.flush()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(format: Format, x: f64) -> String {
+        let mut bytes = Vec::new();
+        {
+            let out: Box<dyn Write + '_> = Box::new(&mut bytes);
+            let mut s = sink(
+                format,
+                vec!["id".into(), "score".into()],
+                out,
+                false,
+                ("m", "1"),
+            )
+            .unwrap();
+            s.row(&[Value::Text("P1"), Value::Num(Some(x), 2)]).unwrap();
+            s.finish().unwrap();
+        }
+        String::from_utf8(bytes).unwrap()
+    }
+
+    proptest::proptest! {
+        /// No output path writes NaN or an infinity as a number: whatever
+        /// f64 a producer hands on, the CSV, JSON and table text hold a
+        /// finite number or no value (JSON that serde reads back).
+        #[test]
+        fn no_format_writes_nan_or_infinity(bits in proptest::num::u64::ANY) {
+            let x = f64::from_bits(bits);
+            for format in [Format::Csv, Format::Json, Format::Table] {
+                let text = written(format, x);
+                let lower = text.to_ascii_lowercase();
+                proptest::prop_assert!(!lower.contains("nan") && !lower.contains("inf"), "{}", text);
+                if format == Format::Json {
+                    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                    let score = &v["rows"][0]["score"];
+                    proptest::prop_assert_eq!(score.is_null(), !x.is_finite(), "{}", text);
+                }
+            }
+            let csv = written(Format::Csv, x);
+            let cell = csv.lines().nth(1).unwrap().split(',').nth(1).unwrap().to_string();
+            proptest::prop_assert_eq!(cell.is_empty(), !x.is_finite());
+        }
+    }
+}

@@ -108,6 +108,9 @@ pub fn part_name(base: &str, part: usize) -> String {
 /// text (the integer count of `10^-d` divided by `10^d` is correctly
 /// rounded, as parsing the text would be).
 fn rounded(x: f64, decimals: usize) -> f64 {
+    if x.abs() >= crate::score::round::EXACT_INTEGERS {
+        return x; // a whole number already, possibly beyond the key's i128
+    }
     round_key(x, decimals) as f64 / 10f64.powi(decimals as i32)
 }
 

@@ -462,6 +462,7 @@ pub fn gap_bars(title: &str, items: &[(String, Shown<f64>)], zero_label: &str) -
     let extent = items
         .iter()
         .filter_map(|(_, g)| g.value().map(f64::abs))
+        .filter(|g| g.is_finite())
         .fold(1.0, f64::max);
     let extent = (extent * 2.0).ceil() / 2.0;
     let zero = left + bar_w / 2.0;
@@ -469,8 +470,11 @@ pub fn gap_bars(title: &str, items: &[(String, Shown<f64>)], zero_label: &str) -
     draw_svg(w as u32, h as u32, title, |area| {
         let bottom = top + row * items.len().max(1) as f64;
         let step = if extent > 2.0 { 1.0 } else { 0.5 };
-        let mut t = -extent;
-        while t <= extent + 1e-9 {
+        // Counted, not stepped until past the extent: a float loop never
+        // ends where adding the step no longer changes the value.
+        let ticks = (2.0 * extent / step).round() as u64;
+        for k in 0..=ticks {
+            let t = -extent + k as f64 * step;
             let x = xs(t);
             line(area, &[(x, top), (x, bottom)], &GRID, 1)?;
             let lab = if t.abs() < 1e-9 {
@@ -487,7 +491,6 @@ pub fn gap_bars(title: &str, items: &[(String, Shown<f64>)], zero_label: &str) -
                 bottom + 6.0,
                 &style(10.0, &MUTED, HPos::Center, VPos::Top),
             )?;
-            t += step;
         }
         for (i, (label, gap)) in items.iter().enumerate() {
             let y = top + row * i as f64 + row / 2.0;
@@ -782,6 +785,18 @@ fn format_gap1(g: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gap_bars_end_whatever_the_gaps() {
+        // An infinite gap once kept the axis loop stepping forever.
+        let items = vec![
+            ("a".to_string(), Shown::Value(f64::INFINITY)),
+            ("b".to_string(), Shown::Value(f64::NAN)),
+            ("c".to_string(), Shown::Value(-1.5)),
+        ];
+        let svg = gap_bars("gaps", &items, "0").unwrap();
+        assert!(svg.contains("<svg"), "{svg}");
+    }
 
     #[test]
     fn chinese_is_measured_as_two_columns() {

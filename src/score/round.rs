@@ -1,5 +1,14 @@
 //! Rounding for outputs (scoring.md §7): half away from zero on the exact
 //! value of the computed `f64`, and `-0.00` written as `0.00`.
+//!
+//! This is where numbers become text, so it is also where NaN and infinity
+//! are stopped: a value that is not finite is written as no value (empty,
+//! as an unassessed score), never as a number. A validated model cannot
+//! produce one (model::load: weights and scales are bounded); NaN used to
+//! come out as `0.00`.
+
+/// From 2⁵³ on, every `f64` is a whole number.
+pub const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
 
 /// `x` rounded to `decimals` places, as an integer count of `10^-decimals`.
 ///
@@ -26,7 +35,11 @@ pub fn round_key(x: f64, decimals: usize) -> i128 {
 fn exact_round_key(x: f64, decimals: usize) -> i128 {
     let s = format!("{:.*}", decimals + 30, x.abs());
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let mut digits: i128 = int.parse().unwrap_or(0);
+    // Beyond i128 (about 1.7e38 counts) the key saturates, so it still
+    // orders; such values are written by `write_rounded` directly.
+    let Ok(mut digits) = int.parse::<i128>() else {
+        return if x < 0.0 { i128::MIN } else { i128::MAX };
+    };
     for d in frac.bytes().take(decimals) {
         digits = digits * 10 + (d - b'0') as i128;
     }
@@ -47,9 +60,19 @@ pub fn format_rounded(x: f64, decimals: usize) -> String {
     s
 }
 
-/// Appends `x` rounded to `decimals` places to `out`, allocation-free.
+/// Appends `x` rounded to `decimals` places to `out`, allocation-free;
+/// nothing when `x` is NaN or infinite.
 pub fn write_rounded(out: &mut String, x: f64, decimals: usize) {
     use std::fmt::Write;
+    if !x.is_finite() {
+        return;
+    }
+    if x.abs() >= EXACT_INTEGERS {
+        // Every such f64 is a whole number: no rounding to do, and its
+        // digits can exceed the i128 of `round_key`.
+        let _ = write!(out, "{x:.decimals$}");
+        return;
+    }
     let k = round_key(x, decimals);
     let neg = k < 0;
     let a = k.unsigned_abs();
@@ -106,6 +129,47 @@ mod tests {
                 assert_eq!(round_key(x, d), exact_round_key(x, d), "{x} at {d}");
             }
         }
+    }
+
+    proptest::proptest! {
+        /// Any f64 at all, of any bit pattern: a finite one is written as
+        /// a number with exactly `decimals` places within half a unit of the
+        /// last place of it; NaN and the infinities as no value, never as
+        /// `0.00`, `NaN` or `inf`.
+        #[test]
+        fn every_f64_is_a_number_within_rounding_or_no_value(
+            bits in proptest::num::u64::ANY,
+            decimals in 0usize..=4,
+        ) {
+            let x = f64::from_bits(bits);
+            let s = format_rounded(x, decimals);
+            if !x.is_finite() {
+                proptest::prop_assert_eq!(s, "");
+            } else {
+                let shape = s.strip_prefix('-').unwrap_or(&s);
+                let (int, frac) = shape.split_once('.').unwrap_or((shape, ""));
+                proptest::prop_assert!(!int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()), "{}", s);
+                proptest::prop_assert_eq!(frac.len(), decimals, "{}", &s);
+                proptest::prop_assert!(frac.bytes().all(|b| b.is_ascii_digit()), "{}", s);
+                let back: f64 = s.parse().unwrap();
+                proptest::prop_assert!(back.is_finite());
+                let half_unit = 0.5 * 10f64.powi(-(decimals as i32));
+                let slack = x.abs() * 1e-15 + 1e-300;
+                proptest::prop_assert!((back - x).abs() <= half_unit + slack, "{} -> {}", x, s);
+            }
+        }
+    }
+
+    #[test]
+    fn not_finite_is_no_value_and_huge_is_exact() {
+        for x in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -f64::NAN] {
+            assert_eq!(format_rounded(x, 2), "", "{x}");
+        }
+        assert_eq!(format_rounded(1e20, 2), "100000000000000000000.00");
+        assert_eq!(format_rounded(-1e20, 0), "-100000000000000000000");
+        assert_eq!(format_rounded(f64::MAX, 1).len(), 309 + 2);
+        assert_eq!(round_key(1e300, 2), i128::MAX);
+        assert_eq!(round_key(-1e300, 2), i128::MIN);
     }
 
     #[test]

@@ -129,6 +129,37 @@ pub fn run(dir: &Path, args: &[&str]) -> Outcome {
     }
 }
 
+/// Runs `ksa` with `args` in `dir` under an address-space limit of `bytes`
+/// (RLIMIT_AS, as `ulimit -v`), so that a hostile input that would take
+/// memory without bound fails the test quickly instead of exhausting the
+/// machine. Threads reserve address space too: keep `bytes` at 512 MiB or
+/// more.
+#[cfg(unix)]
+pub fn run_limited(dir: &Path, args: &[&str], bytes: u64) -> Outcome {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ksa"));
+    cmd.current_dir(dir).args(args);
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            let limit = libc::rlimit {
+                rlim_cur: bytes as libc::rlim_t,
+                rlim_max: bytes as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().expect("run ksa");
+    Outcome {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 /// A repository path as a string argument.
 pub fn repo_arg(rel: &str) -> String {
     repo(rel).to_str().expect("UTF-8 path").to_string()

@@ -2,7 +2,7 @@
 //! a correct result, never a panic, a hang or unbounded memory. The large
 //! files are generated here, in a temporary folder, never committed.
 
-use crate::common::{repo_arg, run, workdir, write, Outcome};
+use crate::common::{repo_arg, run, run_limited, workdir, write, Outcome};
 use std::io::Write;
 use std::path::Path;
 
@@ -490,7 +490,6 @@ fn out_equal_to_an_input_is_refused_by_every_writing_command() {
 #[cfg(unix)]
 #[test]
 fn a_sheet_with_a_far_corner_cell_reads_in_bounded_memory() {
-    use std::os::unix::process::CommandExt;
     let dir = workdir();
     let d = dir.path();
     write(d, "m.toml", &model_with(1));
@@ -518,27 +517,8 @@ fn a_sheet_with_a_far_corner_cell_reads_in_bounded_memory() {
     assert!(std::fs::metadata(d.join("corner.xlsx")).unwrap().len() < 20_000);
 
     let limited = |args: &[&str]| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ksa"));
-        cmd.current_dir(d).args(args);
-        // SAFETY: only async-signal-safe calls between fork and exec.
-        unsafe {
-            cmd.pre_exec(|| {
-                let limit = libc::rlimit {
-                    rlim_cur: 2 << 30,
-                    rlim_max: 2 << 30,
-                };
-                if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        let o = cmd.output().unwrap();
-        (
-            o.status.code(),
-            String::from_utf8_lossy(&o.stdout).into_owned(),
-            String::from_utf8_lossy(&o.stderr).into_owned(),
-        )
+        let o = run_limited(d, args, 2 << 30);
+        (o.code, o.stdout, o.stderr)
     };
     let base = ["score", "--model", "m.toml", "--evals", "corner.xlsx"];
     let (code, _, stderr) = limited(&base);
@@ -568,5 +548,597 @@ fn a_sheet_with_a_far_corner_cell_reads_in_bounded_memory() {
     assert!(
         rejects.lines().nth(1).unwrap().contains(",1048576,"),
         "{rejects}"
+    );
+}
+
+// ---- issue 13: bounded memory on hostile files and flags
+
+/// `--pseudonymize file:/dev/zero` read until the kernel killed ksa (24
+/// GB): the key is read only as far as its limit.
+#[cfg(unix)]
+#[test]
+fn a_key_file_without_end_is_refused_at_the_key_limit() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "m.toml", &model_with(1));
+    write(d, "e.csv", &format!("{HEADER}P1,2026H1,g,sup,C0,3,\n"));
+    let o = run_limited(
+        d,
+        &[
+            "score",
+            "--model",
+            "m.toml",
+            "--evals",
+            "e.csv",
+            "--pseudonymize",
+            "file:/dev/zero",
+        ],
+        1 << 30,
+    );
+    assert_orderly(&o);
+    assert_eq!(
+        o.errors(),
+        ["error: --pseudonymize file:/dev/zero: the key is longer than 4096 bytes, the limit on a key"]
+    );
+    assert_eq!(o.code, Some(2));
+    assert!(o.stdout.is_empty());
+}
+
+/// `ksa sample --people 18446744073709551615` panicked and `--periods
+/// 4294967295` ran until memory ran out: both are refused, naming the
+/// limit, before a file is written.
+#[cfg(unix)]
+#[test]
+fn sample_sizes_over_the_limits_are_refused() {
+    let dir = workdir();
+    let d = dir.path();
+    let model = repo_arg("models/bank-rm.toml");
+    for (flag, value, says) in [
+        (
+            "--people",
+            "18446744073709551615",
+            "error: --people 18446744073709551615: more than 1,000,000, the limit on staff in generated data",
+        ),
+        (
+            "--periods",
+            "4294967295",
+            "error: --periods 4294967295: more than 20, the limit on periods in generated data",
+        ),
+        (
+            "--candidates",
+            "1000001",
+            "error: --candidates 1000001: more than 1,000,000, the limit on candidates in generated data",
+        ),
+    ] {
+        let o = run_limited(
+            d,
+            &["sample", "--model", &model, flag, value, "--out", "out"],
+            1 << 30,
+        );
+        assert_orderly(&o);
+        assert_eq!(o.errors(), [says]);
+        assert_eq!(o.code, Some(2));
+        assert!(!d.join("out").exists(), "{flag}: a folder was made");
+    }
+    // At the limits the flags are taken (a small run: the periods limit).
+    let o = run(
+        d,
+        &[
+            "sample",
+            "--model",
+            &model,
+            "--people",
+            "3",
+            "--periods",
+            "20",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    let csv = std::fs::read_to_string(d.join("out/evaluations.csv")).unwrap();
+    assert!(csv.contains(",2016H2,") && csv.contains(",2026H1,"));
+}
+
+/// The extreme models of issue 13 passed `model check`; then reports
+/// panicked (a scale of 2⁶⁴ levels: capacity overflow), aborted (10¹²
+/// levels) or `score` printed 0.00 for NaN (rater weights of 1e308). Each
+/// is now refused by every command, naming the key and its line; the runs
+/// are under an address-space limit so a regression fails here.
+#[cfg(unix)]
+#[test]
+fn extreme_models_are_refused_by_every_command() {
+    let dir = workdir();
+    let d = dir.path();
+    let base = model_with(1);
+    let cases = [
+        (
+            base.replace(
+                "min = 1\nmax = 5",
+                "min = -9223372036854775808\nmax = 9223372036854775807",
+            ),
+            "error: m.toml:8: scale: `max` − `min` is 18446744073709551615 levels, more than 100, the limit on a scale's width (the levels a chart can draw)",
+        ),
+        (
+            base.replace("min = 1\nmax = 5", "min = 0\nmax = 1000000000000"),
+            "error: m.toml:8: scale: `max` is 1000000000000, beyond ±1,000,000, the limit on a scale's ends",
+        ),
+        (
+            base.replace("weight = 1\n\n[[categories]]", "weight = 1e308\n\n[[raters]]\nid = \"peer\"\nname = \"Peer\"\nweight = 1e308\n\n[[categories]]"),
+            "error: m.toml:17: rater group \"sup\": `weight` is 1e308, more than 1,000,000, the limit on a weight",
+        ),
+    ];
+    write(
+        d,
+        "e.csv",
+        "person_id,period,grade,rater,competency,score\nP1,2026H1,g,sup,C0,1\nP2,2026H1,g,sup,C0,2\nP3,2026H1,g,sup,C0,3\n",
+    );
+    for (model, first_error) in cases {
+        write(d, "m.toml", &model);
+        let check = run(d, &["model", "check", "m.toml"]);
+        assert_eq!(check.code, Some(2), "{model}\n{}", check.stderr);
+        assert!(check.errors().contains(&first_error), "{}", check.stderr);
+        for args in [
+            &[
+                "score", "--model", "m.toml", "--evals", "e.csv", "--format", "csv",
+            ][..],
+            &[
+                "report",
+                "individual",
+                "--model",
+                "m.toml",
+                "--evals",
+                "e.csv",
+                "--out",
+                "r",
+            ][..],
+        ] {
+            let o = run_limited(d, args, 2 << 30);
+            assert_orderly(&o);
+            assert_eq!(o.code, Some(2), "{args:?}: {}", o.stderr);
+            assert!(o.errors().contains(&first_error), "{}", o.stderr);
+            assert!(!o.stdout.contains("0.00"), "{}", o.stdout);
+        }
+        assert!(!d.join("r").exists() || std::fs::read_dir(d.join("r")).unwrap().next().is_none());
+    }
+}
+
+/// 10⁵ competencies with a 1,000-row file took 2.6 GB and a minute for
+/// `score`: a model has at most 10,000 (the test above scores one of that
+/// size), and the first one past the limit is named.
+#[test]
+fn a_model_of_100000_competencies_is_refused_naming_the_limit() {
+    let dir = workdir();
+    let d = dir.path();
+    let model = model_with(100_000);
+    let line = model[..model.find("id = \"C10000\"").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    write(d, "m.toml", &model);
+    let o = run(d, &["model", "check", "m.toml"]);
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    assert_eq!(
+        o.errors(),
+        [format!(
+            "error: m.toml:{line}: `competencies` has 100000 entries; a model has at most 10,000 competencies, the limit on a model's size"
+        )]
+    );
+}
+
+/// Rows of 8 million commas are each within the 8 MiB row limit, but each
+/// parses into 8 million fields (64 MB): 150 of them took 9.6 GB before the
+/// first was reported, as whole batches of 4,096 rows were read ahead. The
+/// read-ahead is bounded in bytes; run under a 1 GiB address-space limit.
+#[cfg(unix)]
+#[test]
+fn rows_of_millions_of_fields_are_read_ahead_in_bounded_memory() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "m.toml", &model_with(1));
+    let mut f = std::io::BufWriter::new(std::fs::File::create(d.join("commas.csv")).unwrap());
+    f.write_all(HEADER.as_bytes()).unwrap();
+    let mut row = b"P1,2026H1,g,sup,C0,3,".to_vec();
+    row.resize(row.len() + 8_000_000, b',');
+    row.push(b'\n');
+    for _ in 0..20 {
+        f.write_all(&row).unwrap();
+    }
+    drop(f);
+    let base = ["score", "--model", "m.toml", "--evals", "commas.csv"];
+    let o = run_limited(d, &base, 1 << 30);
+    assert_orderly(&o);
+    assert_eq!(
+        o.errors(),
+        ["error: commas.csv:2: the row has 8000007 fields but the header has 7"]
+    );
+    let mut skip = base.to_vec();
+    skip.extend([
+        "--skip-invalid",
+        "--rejects",
+        "/dev/null",
+        "--format",
+        "csv",
+    ]);
+    let o = run_limited(d, &skip, 1 << 30);
+    assert_orderly(&o);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert_eq!(
+        o.last_stderr_line(),
+        "summary: rows_read=20 used=0 blank=0 rejected=20 ratings=0"
+    );
+}
+
+/// A minimal `.xlsx` package: one sheet whose `<sheetData>` content and
+/// shared strings table `sheet_data` and `shared` write (streamed and
+/// deflated, so a hostile part of hundreds of MB is a small file).
+fn package(
+    path: &Path,
+    sheet_data: &mut dyn FnMut(&mut dyn Write),
+    shared: &mut dyn FnMut(&mut dyn Write),
+) {
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    let rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    for (name, text) in [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#.to_string(),
+        ),
+        (
+            "_rels/.rels",
+            format!(r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ),
+        (
+            "xl/workbook.xml",
+            format!(r#"<workbook xmlns="{ns}" xmlns:r="{rel}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#),
+        ),
+    ] {
+        z.start_file(name, opts).unwrap();
+        z.write_all(text.as_bytes()).unwrap();
+    }
+    z.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    write!(z, r#"<worksheet xmlns="{ns}"><sheetData>"#).unwrap();
+    sheet_data(&mut z);
+    z.write_all(b"</sheetData></worksheet>").unwrap();
+    z.start_file("xl/sharedStrings.xml", opts).unwrap();
+    shared(&mut z);
+    z.finish().unwrap();
+}
+
+/// The header row of `HEADER` and one valid row 2 whose comment cell G2 is
+/// `comment` (raw XML of the cell's content and type, or none).
+fn rows_1_and_2(w: &mut dyn Write, comment: Option<(&str, &str)>) {
+    let inline = |r: &str, s: &str| format!(r#"<c r="{r}" t="inlineStr"><is><t>{s}</t></is></c>"#);
+    let mut xml = String::from(r#"<row r="1">"#);
+    for (i, h) in HEADER.trim_end().split(',').enumerate() {
+        xml.push_str(&inline(&format!("{}1", (b'A' + i as u8) as char), h));
+    }
+    xml.push_str(r#"</row><row r="2">"#);
+    for (r, v) in [
+        ("A2", "P1"),
+        ("B2", "2026H1"),
+        ("C2", "g"),
+        ("D2", "sup"),
+        ("E2", "C0"),
+    ] {
+        xml.push_str(&inline(r, v));
+    }
+    xml.push_str(r#"<c r="F2"><v>3</v></c>"#);
+    if let Some((t, content)) = comment {
+        xml.push_str(&format!(r#"<c r="G2" t="{t}">{content}</c>"#));
+    }
+    xml.push_str("</row>");
+    w.write_all(xml.as_bytes()).unwrap();
+}
+
+fn sst(w: &mut dyn Write, attributes: &str, strings: &mut dyn FnMut(&mut dyn Write)) {
+    write!(
+        w,
+        r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"{attributes}>"#
+    )
+    .unwrap();
+    strings(w);
+    w.write_all(b"</sst>").unwrap();
+}
+
+/// A 2 MB workbook of 5×10⁷ shared strings took 2.7 GB: the table is
+/// bounded in strings (declared or counted) and in bytes, before calamine
+/// reads it.
+#[cfg(unix)]
+#[test]
+fn a_workbook_of_millions_of_shared_strings_is_refused_naming_the_limit() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "m.toml", &model_with(1));
+    package(
+        &d.join("declared.xlsx"),
+        &mut |w| rows_1_and_2(w, None),
+        &mut |w| {
+            sst(w, r#" count="50000000" uniqueCount="50000000""#, &mut |w| {
+                w.write_all(b"<si><t>a</t></si>").unwrap()
+            })
+        },
+    );
+    package(
+        &d.join("counted.xlsx"),
+        &mut |w| rows_1_and_2(w, None),
+        &mut |w| {
+            sst(w, "", &mut |w| {
+                let chunk = b"<si><t>a</t></si>".repeat(10_000);
+                for _ in 0..500 {
+                    w.write_all(&chunk).unwrap();
+                }
+            })
+        },
+    );
+    assert!(std::fs::metadata(d.join("counted.xlsx")).unwrap().len() < 1_000_000);
+    for (file, says) in [
+        ("declared.xlsx", "error: declared.xlsx: the workbook declares 50000000 shared strings (distinct texts); ksa reads at most 4,194,304, the limit on a workbook's shared strings"),
+        ("counted.xlsx", "error: counted.xlsx: the workbook has more than 4,194,304 shared strings (distinct texts), the limit on a workbook's shared strings"),
+    ] {
+        let o = run_limited(d, &["score", "--model", "m.toml", "--evals", file], 1 << 30);
+        assert_orderly(&o);
+        assert_eq!(o.errors(), [says]);
+        assert_eq!(o.code, Some(2));
+    }
+}
+
+/// One 1 GiB cell in a 1 MB workbook took 4–5 GB and aborted under a 2 GB
+/// limit: the 8 MiB row limit holds for workbook rows and cells, whether
+/// the text is a shared string, an inline string or several shared strings
+/// of one row (64 MiB here, as good as a GiB for the limit).
+#[cfg(unix)]
+#[test]
+fn a_huge_cell_in_a_workbook_stops_at_the_row_limit() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "m.toml", &model_with(1));
+    let big = vec![b'x'; 1 << 20];
+    let strings = |n: usize, mib: usize| {
+        move |w: &mut dyn Write| {
+            sst(w, "", &mut |w| {
+                for _ in 0..n {
+                    w.write_all(b"<si><t>").unwrap();
+                    for _ in 0..mib {
+                        w.write_all(&vec![b'x'; 1 << 20]).unwrap();
+                    }
+                    w.write_all(b"</t></si>").unwrap();
+                }
+            })
+        }
+    };
+    package(
+        &d.join("shared.xlsx"),
+        &mut |w| rows_1_and_2(w, Some(("s", "<v>0</v>"))),
+        &mut strings(1, 64),
+    );
+    package(
+        &d.join("inline.xlsx"),
+        &mut |w| {
+            rows_1_and_2(w, None);
+            w.write_all(br#"<row r="3"><c r="G3" t="inlineStr"><is><t>"#)
+                .unwrap();
+            for _ in 0..64 {
+                w.write_all(&big).unwrap();
+            }
+            w.write_all(b"</t></is></c></row>").unwrap();
+        },
+        &mut |w| sst(w, "", &mut |_| {}),
+    );
+    package(
+        &d.join("two.xlsx"),
+        &mut |w| {
+            rows_1_and_2(w, None);
+            w.write_all(
+                br#"<row r="3"><c r="A3" t="s"><v>0</v></c><c r="G3" t="s"><v>1</v></c></row>"#,
+            )
+            .unwrap();
+        },
+        &mut strings(2, 5),
+    );
+    for (file, says) in [
+        (
+            "shared.xlsx",
+            "error: shared.xlsx: shared string 1 is longer than 8 MiB, the limit on one row",
+        ),
+        (
+            "inline.xlsx",
+            "error: inline.xlsx[Sheet1]:3: the row is longer than 8 MiB, the limit on one row",
+        ),
+        (
+            "two.xlsx",
+            "error: two.xlsx[Sheet1]:3: the row is longer than 8 MiB, the limit on one row",
+        ),
+    ] {
+        for args in [
+            &["score", "--model", "m.toml", "--evals", file][..],
+            &[
+                "report",
+                "individual",
+                "--model",
+                "m.toml",
+                "--evals",
+                file,
+                "--out",
+                "r",
+            ][..],
+        ] {
+            let o = run_limited(d, args, 2 << 30);
+            assert_orderly(&o);
+            assert_eq!(o.errors(), [says], "{args:?}");
+            assert_eq!(o.code, Some(2));
+        }
+    }
+    // Row 2, before the row over the limit, was read and checked first: a
+    // bad score there is the error.
+    package(
+        &d.join("bad-first.xlsx"),
+        &mut |w| {
+            let mut head = Vec::new();
+            rows_1_and_2(&mut head, None);
+            let head = String::from_utf8(head)
+                .unwrap()
+                .replace("<v>3</v>", "<v>9</v>");
+            w.write_all(head.as_bytes()).unwrap();
+            w.write_all(br#"<row r="3"><c r="G3" t="inlineStr"><is><t>"#)
+                .unwrap();
+            for _ in 0..16 {
+                w.write_all(&big).unwrap();
+            }
+            w.write_all(b"</t></is></c></row>").unwrap();
+        },
+        &mut |w| sst(w, "", &mut |_| {}),
+    );
+    let o = run_limited(
+        d,
+        &["score", "--model", "m.toml", "--evals", "bad-first.xlsx"],
+        2 << 30,
+    );
+    assert_eq!(
+        o.errors(),
+        ["error: bad-first.xlsx[Sheet1]:2: column \"score\": 9 is outside the scale [1, 5]"]
+    );
+}
+
+/// A 221 KB workbook whose 20,000 rows each have one cell at column XFD
+/// wrote a 329 MB rejects file (16,384 fields a row): a rejected sheet row
+/// keeps the cells up to the header's last column, and says how many more
+/// were cut.
+#[test]
+fn a_rejected_sheet_row_keeps_only_the_header_columns() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "m.toml", &model_with(1));
+    package(
+        &d.join("xfd.xlsx"),
+        &mut |w| {
+            rows_1_and_2(w, None);
+            for r in 3..2003 {
+                write!(w, r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>P{r}</t></is></c><c r="XFD{r}"><v>1</v></c></row>"#).unwrap();
+            }
+        },
+        &mut |w| sst(w, "", &mut |_| {}),
+    );
+    let o = run(
+        d,
+        &[
+            "score",
+            "--model",
+            "m.toml",
+            "--evals",
+            "xfd.xlsx",
+            "--skip-invalid",
+            "--rejects",
+            "rejects.csv",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert_eq!(
+        o.last_stderr_line(),
+        "summary: rows_read=2001 used=1 blank=0 rejected=2000 ratings=1"
+    );
+    let rejects = std::fs::read_to_string(d.join("rejects.csv")).unwrap();
+    assert!(rejects.len() < 500_000, "{} bytes", rejects.len());
+    let rows = crate::common::csv_records(&rejects);
+    assert_eq!(rows.len(), 2001);
+    assert_eq!(rows[1].len(), 7 + 3, "{:?}", rows[1]);
+    assert_eq!(rows[1][0], "P3");
+    assert_eq!(
+        rows[1][9],
+        "the row has 16384 fields but the header has 7; only the cells up to the header's last column are written here (1 more cell cut)"
+    );
+}
+
+/// An `.ods` of `rows` (the XML of `table:table-row` elements) after the
+/// header row of `HEADER`, on a sheet named Sheet1.
+fn ods(path: &Path, rows: &str) {
+    let cell = |v: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#
+        )
+    };
+    let header: String = HEADER.trim_end().split(',').map(cell).collect();
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="Sheet1"><table:table-row>{header}</table:table-row>{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    z.start_file("mimetype", stored).unwrap();
+    z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    z.start_file("META-INF/manifest.xml", deflated).unwrap();
+    z.write_all(br#"<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>"#).unwrap();
+    z.start_file("content.xml", deflated).unwrap();
+    z.write_all(content.as_bytes()).unwrap();
+    z.finish().unwrap();
+}
+
+/// An 841-byte `.ods` of 999,990 rows × 100 repeated cells took 12 GB
+/// before failing on row 2: the repeats are counted before calamine
+/// expands them. The empty row a spreadsheet program repeats down to row
+/// 1,048,576 is not expanded by calamine, and is read as before.
+#[cfg(unix)]
+#[test]
+fn repeated_ods_cells_are_counted_before_they_are_expanded() {
+    let dir = workdir();
+    let d = dir.path();
+    write(d, "m.toml", &model_with(1));
+    ods(
+        &d.join("repeats.ods"),
+        r#"<table:table-row table:number-rows-repeated="999990"><table:table-cell table:number-columns-repeated="100" office:value-type="float" office:value="1"/></table:table-row>"#,
+    );
+    assert!(std::fs::metadata(d.join("repeats.ods")).unwrap().len() < 2_000);
+    let o = run_limited(
+        d,
+        &["score", "--model", "m.toml", "--evals", "repeats.ods"],
+        1 << 30,
+    );
+    assert_orderly(&o);
+    assert_eq!(
+        o.errors(),
+        ["error: repeats.ods[Sheet1]:2: the workbook holds more than 10,000,000 cells up to this row, repeated rows and columns counted, the limit on an .ods workbook (every sheet is read whole)"]
+    );
+    assert_eq!(o.code, Some(2));
+
+    let row: String = ["P1", "2026H1", "g", "sup", "C0"]
+        .iter()
+        .map(|v| format!(r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#))
+        .collect();
+    ods(
+        &d.join("padded.ods"),
+        &format!(
+            r#"<table:table-row>{row}<table:table-cell office:value-type="float" office:value="3"><text:p>3</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#
+        ),
+    );
+    let o = run_limited(
+        d,
+        &[
+            "score",
+            "--model",
+            "m.toml",
+            "--evals",
+            "padded.ods",
+            "--format",
+            "csv",
+        ],
+        1 << 30,
+    );
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    assert!(
+        o.stdout.contains("P1,2026H1,g,competency,C0,3.00,"),
+        "{}",
+        o.stdout
     );
 }

@@ -1284,3 +1284,120 @@ fn errors_name_the_model_file_as_given() {
         out.stderr
     );
 }
+
+// ---- issue 13: extreme models that passed `model check` and then broke
+// every report (docs/model-format.md, "Limits")
+
+#[test]
+fn scale_ends_beyond_a_million_are_refused() {
+    let m = edit(&[("max = 5", "max = 1000000000000")]);
+    assert_rejected(
+        &m,
+        &["scale", "`max`", "1000000000000", "±1,000,000"],
+        Some(line_of(&m, "max = 1000000000000")),
+    );
+    let m = edit(&[
+        ("min = 1", "min = -9223372036854775808"),
+        ("max = 5", "max = 9223372036854775807"),
+    ]);
+    assert_rejected(
+        &m,
+        &["`min`", "-9223372036854775808"],
+        Some(line_of(&m, "min = -9")),
+    );
+    assert_rejected(
+        &m,
+        &["`max`", "9223372036854775807"],
+        Some(line_of(&m, "max = 9")),
+    );
+}
+
+#[test]
+fn a_scale_wider_than_100_levels_is_refused() {
+    let m = edit(&[("min = 1", "min = 0"), ("max = 5", "max = 101")]);
+    assert_rejected_by_checker(
+        &m,
+        &["scale", "101", "100", "the limit on a scale's width"],
+        Some(line_of(&m, "max = 101")),
+    );
+    // 百分制 fits.
+    assert_valid(&edit(&[("min = 1", "min = 0"), ("max = 5", "max = 100")]));
+}
+
+#[test]
+fn weights_beyond_the_limits_are_refused() {
+    for (from, to, key) in [
+        ("weight = 0.6", "weight = 1e308", "1e308"),
+        ("weight = 1.5", "weight = 1000001", "1000001"),
+        ("weight = 2", "weight = 2e6", "2000000"),
+        (
+            "categories = { A = 2 }",
+            "categories = { A = 1e7 }",
+            "10000000",
+        ),
+    ] {
+        let m = edit(&[(from, to)]);
+        assert_rejected(
+            &m,
+            &[key, "1,000,000", "the limit on a weight"],
+            Some(line_of(&m, to)),
+        );
+    }
+    // Too small to multiply exactly: only the checker sees it (the schema
+    // cannot say "0 or at least 0.000001").
+    let m = edit(&[("weight = 0.4", "weight = 1e-320")]);
+    assert_rejected_by_checker(
+        &m,
+        &["`weight`", "0.000001", "the limit on a weight above 0"],
+        Some(line_of(&m, "weight = 1e-320")),
+    );
+    assert_valid(&edit(&[
+        ("weight = 0.6", "weight = 1000000"),
+        ("weight = 0.4", "weight = 0.000001"),
+    ]));
+}
+
+#[test]
+fn course_hours_and_cost_beyond_a_billion_are_refused() {
+    for (from, to) in [
+        ("hours = 8", "hours = 1e10"),
+        ("cost = 100", "cost = 1e308"),
+    ] {
+        let m = edit(&[(from, to)]);
+        assert_rejected(
+            &m,
+            &[
+                "law-course",
+                "1,000,000,000",
+                "the limit on a course's hours and cost",
+            ],
+            Some(line_of(&m, to)),
+        );
+    }
+}
+
+#[test]
+fn models_over_the_size_limits_are_refused_at_the_first_entry_too_many() {
+    let mut grades = String::new();
+    for i in 0..101 {
+        grades.push_str(&format!("[[grades]]\nid = \"g{i}\"\nname = \"G{i}\"\n\n"));
+    }
+    let m = append(&grades);
+    assert_rejected(
+        &m,
+        &["`grades`", "103", "100", "the limit on a model's size"],
+        Some(line_of(&m, "id = \"g98\"")),
+    );
+    let mut raters = String::new();
+    for i in 0..99 {
+        raters.push_str(&format!(
+            "[[raters]]\nid = \"r{i}\"\nname = \"R{i}\"\nweight = 1\n\n"
+        ));
+    }
+    let m = append(&raters);
+    assert_rejected(
+        &m,
+        &["`raters`", "101", "100", "the limit on a model's size"],
+        Some(line_of(&m, "id = \"r98\"")),
+    );
+}
