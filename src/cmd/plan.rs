@@ -341,7 +341,7 @@ fn run_team(
                 .map(|&m| data.people[members[m]].person_id.as_str())
                 .collect::<Vec<_>>()
                 .join(";");
-            let n = tc.attendees() as f64;
+            let (hours, cost) = tc.spent(model);
             attendances += tc.attendees() as u64;
             sink.row(&[
                 Value::Text(period),
@@ -355,8 +355,8 @@ fn run_team(
                 Value::Int(tc.attendees() as u64),
                 Value::Num(Some(c.hours), 2),
                 Value::Num(Some(c.cost), 2),
-                Value::Num(Some(c.hours * n), 2),
-                Value::Num(Some(c.cost * n), 2),
+                Value::Num(Some(hours), 2),
+                Value::Num(Some(cost), 2),
                 Value::Num(Some(tc.weighted_closed), 4),
                 Value::Text(&people),
             ])?;

@@ -86,6 +86,15 @@ impl TeamCourse {
             0
         }
     }
+
+    /// Person-hours and cost the team plan spends on it: its per-attendee
+    /// hours and cost times its attendees (0 when it does not run). The one
+    /// definition, for `ksa plan --team` and the team report alike.
+    pub fn spent(&self, model: &Model) -> (f64, f64) {
+        let c = &model.training[self.course];
+        let n = self.attendees() as f64;
+        (c.hours * n, c.cost * n)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

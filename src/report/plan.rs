@@ -227,7 +227,7 @@ pub struct TeamCourseCtx {
     selected: bool,
     hours_each: String,
     cost_each: String,
-    /// Person-hours and cost of running it for everyone who needs it.
+    /// Person-hours and cost the plan spends on it (`TeamCourse::spent`).
     hours: String,
     cost: String,
     weighted_closed: String,
@@ -285,7 +285,7 @@ pub fn team_plan(
             not_needed.push(c.name.clone());
             continue;
         }
-        let n = tc.needed_by.len() as f64;
+        let (hours, cost) = tc.spent(m);
         courses.push(TeamCourseCtx {
             id: c.id.clone(),
             name: c.name.clone(),
@@ -294,8 +294,8 @@ pub fn team_plan(
             selected: tc.selected,
             hours_each: num(Some(c.hours)),
             cost_each: num(Some(c.cost)),
-            hours: num(Some(c.hours * n)),
-            cost: num(Some(c.cost * n)),
+            hours: num(Some(hours)),
+            cost: num(Some(cost)),
             weighted_closed: num(Some(tc.weighted_closed)),
             attendees: tc
                 .needed_by

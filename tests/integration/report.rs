@@ -856,6 +856,53 @@ fn report_budget_flags_limit_the_plan() {
     assert!(runs.iter().any(|r| r == "no"), "{runs:?}");
     assert!(runs.iter().any(|r| r == "yes"), "{runs:?}");
 
+    // Person-hours and cost per course are those `ksa plan --team` spends:
+    // attendees × the per-attendee figures, 0 for a course that does not
+    // run. (Before, the report multiplied by everyone who needed it.)
+    let cells = |css: &str| texts(&doc, css);
+    let report_rows: Vec<(String, String, String)> = doc
+        .select(&sel("#training-plan table.team-plan tr.course"))
+        .map(|tr| {
+            let td: Vec<String> = tr
+                .select(&sel("td"))
+                .map(|c| c.text().collect::<String>().trim().to_string())
+                .collect();
+            let id = tr
+                .select(&sel("td .note"))
+                .next()
+                .map(|n| n.text().collect::<String>())
+                .unwrap();
+            (id, td[6].clone(), td[7].clone())
+        })
+        .collect();
+    assert!(!cells("#training-plan table.team-plan tr.course").is_empty());
+    let mut plan_args = vec![
+        "plan",
+        "--team",
+        "--format",
+        "csv",
+        "--budget-cost",
+        "10000",
+    ];
+    plan_args.extend(common);
+    let csv = csv_records(&run_ok(dir.path(), &plan_args));
+    let col = |n: &str| csv[0].iter().position(|h| h == n).unwrap();
+    let (id, hours, cost, kind) = (col("course_id"), col("hours"), col("cost"), col("kind"));
+    let from_csv: Vec<(String, String, String)> = csv[1..]
+        .iter()
+        .filter(|r| r[kind] == "course" && r[col("needed_by")] != "0")
+        .map(|r| (r[id].clone(), r[hours].clone(), r[cost].clone()))
+        .collect();
+    let mut a = report_rows.clone();
+    let mut b = from_csv;
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    assert!(
+        a.iter().any(|r| r.1 == "0.00"),
+        "an unselected course: {a:?}"
+    );
+
     // A comparison has no plan, so a budget there is a usage error.
     let mut args = vec!["report", "compare", "--grade", "rm", "--out", "c"];
     args.extend(common);
