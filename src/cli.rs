@@ -68,6 +68,9 @@ pub enum Command {
     Plan(PlanArgs),
     /// Who meets the grade above their own, and who is one training plan away.
     Promote(PromoteArgs),
+    /// Why each person meets a grade or not: the deciding competencies, and
+    /// whether the verdict is clear or borderline (95% interval of the score).
+    Explain(ExplainArgs),
     /// Appraisal on task performance, competency development and objectives.
     Appraise(AppraiseArgs),
     /// HTML reports with charts: per person, for a team, or comparing candidates.
@@ -321,6 +324,23 @@ pub struct PlanArgs {
     #[arg(long, requires = "team")]
     pub unit: Option<String>,
     /// Only this period [with --team: default the latest].
+    #[arg(long)]
+    pub period: Option<String>,
+    #[arg(long)]
+    pub weighting: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub eval: EvalArgs,
+    /// Only this grade (id or name) [default: every grade].
+    #[arg(long)]
+    pub grade: Option<String>,
+    /// Only this person.
+    #[arg(long)]
+    pub person: Option<String>,
+    /// Only this period.
     #[arg(long)]
     pub period: Option<String>,
     #[arg(long)]

@@ -3,6 +3,7 @@
 pub mod appraise;
 pub mod demo;
 pub mod evaluate;
+pub mod explain;
 pub mod model;
 pub mod model_diff;
 pub mod plan;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<()> {
         } => evaluate::compare(&eval, &grade, weighting.as_deref(), quiet),
         Command::Plan(args) => plan::run(&args, quiet),
         Command::Promote(args) => promote::run(&args, quiet),
+        Command::Explain(args) => explain::run(&args, quiet),
         Command::Appraise(args) => appraise::run(&args, quiet),
         Command::Report(args) => report::run(&args, quiet),
         Command::Sample(args) => sample::run(&args, quiet),

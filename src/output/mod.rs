@@ -5,6 +5,7 @@
 //! columns).
 
 pub mod dest;
+pub mod explain;
 pub mod model_tree;
 pub mod tables;
 pub mod text;

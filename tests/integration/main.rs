@@ -8,6 +8,7 @@ mod customer_service;
 mod editor;
 mod excel_in;
 mod excel_out;
+mod explain;
 mod failure;
 mod files;
 mod fuzz_corpus;
