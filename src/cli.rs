@@ -323,6 +323,11 @@ pub struct PlanArgs {
     /// With --team: only this organisation unit.
     #[arg(long, requires = "team")]
     pub unit: Option<String>,
+    /// Plan only clear shortfalls: those whose whole 95% interval lies below
+    /// the requirement less the tolerance (ksa explain), not gaps within the
+    /// measurement error.
+    #[arg(long)]
+    pub only_clear: bool,
     /// Only this period [with --team: default the latest].
     #[arg(long)]
     pub period: Option<String>,

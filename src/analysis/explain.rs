@@ -204,6 +204,24 @@ pub fn explain(model: &Model, s: &PersonScores, spreads: &[Spread], grade: usize
     }
 }
 
+/// Per competency, whether a plan against `grade` should take it on under
+/// `ksa plan --only-clear`: a clear shortfall, or a requirement not
+/// assessed (which no course closes, but which needs assessing).
+pub fn clear_shortfalls(
+    model: &Model,
+    s: &PersonScores,
+    spreads: &[Spread],
+    grade: usize,
+) -> Vec<bool> {
+    (0..model.competencies.len())
+        .map(|c| {
+            let st = score::status(model, c, s.competency[c], grade);
+            st.status == Status::NotAssessed
+                || confidence(&st, spreads[c]) == Some(Confidence::ClearShortfall)
+        })
+        .collect()
+}
+
 /// The spreads of every competency of a person-period, for [`explain`].
 pub fn spreads(model: &Model, data: &Dataset, pp: usize) -> Vec<Spread> {
     (0..model.competencies.len())

@@ -119,7 +119,7 @@ pub fn readiness(
 
     // Goals: every trainable, assessed competency below its requirement;
     // targets: req − tol where §5 counts it short, else where it stands.
-    let (short, pi) = plan::instance_for(model, s, next, weights);
+    let (short, pi) = plan::instance_for(model, s, next, weights, None);
     let mut targets = Vec::with_capacity(pi.goal_competency.len());
     for &c in &pi.goal_competency {
         let st = score::status(model, c, s.competency[c], next);

@@ -3,13 +3,16 @@
 //! model and data, calls it, and writes the rows (layouts in the README,
 //! "Training plans").
 
-use super::evaluate::{emit, read_data, read_model, resolve_grade, resolve_weighting, Table};
+use super::evaluate::{
+    emit, output_format, read_data, read_model, resolve_grade, resolve_weighting, Table,
+};
+use crate::analysis::explain;
 use crate::cli::{EvalArgs, PlanArgs};
 use crate::error::Result;
 use crate::ingest::Dataset;
 use crate::model::{Language, Model};
 use crate::output::xlsx::Heatmap;
-use crate::output::{Sink, Value};
+use crate::output::{Format, Sink, Value};
 use crate::plan::{self, team, Budget, TargetChoice, TrainingPlan};
 use crate::score::{self, Weights};
 
@@ -42,6 +45,7 @@ pub fn run(args: &PlanArgs, quiet: bool) -> Result<()> {
             budget,
             &period,
             args.unit.as_deref(),
+            args.only_clear,
             quiet,
         )
     } else {
@@ -64,6 +68,8 @@ pub fn run(args: &PlanArgs, quiet: bool) -> Result<()> {
                 choice,
                 budget,
                 period,
+                only_clear: args.only_clear,
+                annotate: output_format(eval) == Format::Table,
             };
             plans.write(sink, heatmap)
         })
@@ -91,6 +97,8 @@ pub fn write_plans(
         choice,
         budget,
         period,
+        only_clear: false,
+        annotate: false,
     };
     plans.write(sink, None)
 }
@@ -104,6 +112,10 @@ struct Plans<'a> {
     choice: TargetChoice,
     budget: Budget,
     period: Option<&'a str>,
+    /// `--only-clear`.
+    only_clear: bool,
+    /// A terminal table: say on a plan line when its gap is borderline.
+    annotate: bool,
 }
 
 impl Plans<'_> {
@@ -127,10 +139,32 @@ impl Plans<'_> {
                     g.as_ref().map(|g| g.competency_gap.as_slice()),
                 )?;
             }
-            let tp = plan::plan_person(model, &s, target, weights, self.budget);
-            write_plan(model, self.lang, data, pp, &tp, sink)?;
+            let spreads = explain::spreads(model, data, pp);
+            let focus = target
+                .ok()
+                .filter(|_| self.only_clear)
+                .map(|g| explain::clear_shortfalls(model, &s, &spreads, g));
+            let tp = plan::plan_person(model, &s, target, weights, self.budget, focus.as_deref());
+            let doubtful: Vec<bool> = match (target, self.annotate) {
+                (Ok(g), true) => (0..model.competencies.len())
+                    .map(|c| {
+                        let st = score::status(model, c, s.competency[c], g);
+                        explain::confidence(&st, spreads[c]).is_some_and(|x| x.is_doubtful())
+                    })
+                    .collect(),
+                _ => vec![false; model.competencies.len()],
+            };
+            write_plan(model, self.lang, data, pp, &tp, &doubtful, sink)?;
         }
         Ok(())
+    }
+}
+
+/// What a terminal table adds to a plan line whose gap is borderline.
+fn borderline_note(lang: Language) -> &'static str {
+    match lang {
+        Language::Zh => "(临界:差距在测量误差之内)",
+        Language::En => " (borderline: the gap is within the measurement error)",
     }
 }
 
@@ -169,6 +203,7 @@ fn write_plan(
     data: &Dataset,
     pp: usize,
     tp: &TrainingPlan,
+    doubtful: &[bool],
     sink: &mut dyn Sink,
 ) -> std::io::Result<()> {
     let p = &data.people[pp];
@@ -236,6 +271,11 @@ fn write_plan(
     for n in &tp.needs {
         let comp = &model.competencies[n.competency];
         let via = course_ids(&n.courses);
+        let action = if doubtful[n.competency] {
+            format!("{}{}", n.status.action(lang), borderline_note(lang))
+        } else {
+            n.status.action(lang).to_string()
+        };
         sink.row(&[
             Value::Text(&p.person_id),
             Value::Text(&p.period),
@@ -254,7 +294,7 @@ fn write_plan(
             Value::Missing,
             Value::Text(&via),
             Value::Text(n.status.code()),
-            Value::Text(n.status.action(lang)),
+            Value::Text(&action),
         ])?;
     }
     Ok(())
@@ -290,6 +330,7 @@ fn run_team(
     budget: Budget,
     period: &str,
     unit: Option<&str>,
+    only_clear: bool,
     quiet: bool,
 ) -> Result<()> {
     let unit = unit.map(str::trim);
@@ -309,7 +350,13 @@ fn run_team(
             let p = &data.people[pp];
             let s = score::score_person(model, data, pp, weights);
             let pi = match plan::resolve_target(model, p.grade, choice) {
-                Ok(g) => plan::instance_for(model, &s, g, weights).1,
+                Ok(g) => {
+                    let focus = only_clear.then(|| {
+                        let spreads = explain::spreads(model, data, pp);
+                        explain::clear_shortfalls(model, &s, &spreads, g)
+                    });
+                    plan::instance_for(model, &s, g, weights, focus.as_deref()).1
+                }
                 Err(_) => plan::PersonInstance::default(),
             };
             team::MemberNeeds::new(pi)

@@ -182,6 +182,9 @@ pub enum PlanStatus {
     TopGrade,
     /// Nothing required at the target grade is short.
     NoShortfall,
+    /// Shortfalls there are, but none in the plan's focus (`ksa plan
+    /// --only-clear`: none is a clear shortfall).
+    NoClearShortfall,
     /// Every shortfall is closed.
     Complete,
     /// Some shortfall remains (not trainable, not assessed, beyond the
@@ -195,6 +198,7 @@ impl PlanStatus {
             PlanStatus::NoTargetGrade => "no_target_grade",
             PlanStatus::TopGrade => "top_grade",
             PlanStatus::NoShortfall => "no_shortfall",
+            PlanStatus::NoClearShortfall => "no_clear_shortfall",
             PlanStatus::Complete => "complete",
             PlanStatus::Partial => "partial",
         }
@@ -342,14 +346,20 @@ pub fn shortfalls(model: &Model, s: &PersonScores, g: usize) -> Vec<CompetencySt
 }
 
 /// A person's shortfalls against grade `g` and the planning instance of
-/// the trainable, assessed ones.
+/// the trainable, assessed ones. `focus`, when given, says per competency
+/// which shortfalls to take on (`ksa plan --only-clear`); the others are
+/// left out of the plan altogether.
 pub fn instance_for(
     model: &Model,
     s: &PersonScores,
     g: usize,
     weights: &Weights,
+    focus: Option<&[bool]>,
 ) -> (Vec<CompetencyStatus>, PersonInstance) {
-    let short = shortfalls(model, s, g);
+    let mut short = shortfalls(model, s, g);
+    if let Some(f) = focus {
+        short.retain(|x| f[x.competency]);
+    }
     let goals: Vec<(usize, f64, f64, f64)> = short
         .iter()
         .filter_map(|x| {
@@ -369,14 +379,20 @@ pub fn plan_person(
     target: Result<usize, PlanStatus>,
     weights: &Weights,
     budget: Budget,
+    focus: Option<&[bool]>,
 ) -> TrainingPlan {
     let g = match target {
         Ok(g) => g,
         Err(status) => return TrainingPlan::empty(None, status),
     };
-    let (short, pi) = instance_for(model, s, g, weights);
+    let (short, pi) = instance_for(model, s, g, weights, focus);
     if short.is_empty() {
-        return TrainingPlan::empty(Some(g), PlanStatus::NoShortfall);
+        let status = if focus.is_some() && !shortfalls(model, s, g).is_empty() {
+            PlanStatus::NoClearShortfall
+        } else {
+            PlanStatus::NoShortfall
+        };
+        return TrainingPlan::empty(Some(g), status);
     }
     let sel = if budget.is_unlimited() {
         select::close_all(&pi.instance)

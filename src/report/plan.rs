@@ -124,7 +124,7 @@ pub fn person_plan(
     let t = env.templates;
     let s = &view.scores;
     let target = plan::resolve_target(m, own_grade, choice);
-    let tp: TrainingPlan = plan::plan_person(m, s, target, &env.weights, budget);
+    let tp: TrainingPlan = plan::plan_person(m, s, target, &env.weights, budget, None);
     let mut raised: Vec<Vec<String>> = vec![Vec::new(); m.training.len()];
     for n in &tp.needs {
         for (course, inc) in increments(m, n) {
@@ -270,7 +270,7 @@ pub fn team_plan(
         .iter()
         .map(|x| {
             let pi = match plan::resolve_target(m, x.own_grade, choice) {
-                Ok(g) => plan::instance_for(m, x.scores, g, &env.weights).1,
+                Ok(g) => plan::instance_for(m, x.scores, g, &env.weights, None).1,
                 Err(_) => plan::PersonInstance::default(),
             };
             team::MemberNeeds::new(pi)

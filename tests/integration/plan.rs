@@ -302,7 +302,7 @@ proptest! {
             .map(|sc| {
                 let comp: Vec<Option<f64>> = (0..req.len()).map(|j| Some(1.0 + sc[j] as f64 * 0.5)).collect();
                 let s = ksa::score::from_competency_scores(&model, comp, vec![1; req.len()], &weights);
-                team::MemberNeeds::new(ksa::plan::instance_for(&model, &s, 0, &weights).1)
+                team::MemberNeeds::new(ksa::plan::instance_for(&model, &s, 0, &weights, None).1)
             })
             .collect();
         let b = Budget { hours: bh.map(f64::from), cost: bc.map(|c| c as f64 * 100.0) };
@@ -695,4 +695,112 @@ p8,P2,,U2,senior,,,,top_grade,,,,,
     );
     let p7 = records(&out).into_iter().find(|r| r[0] == "p7").unwrap();
     assert_eq!(p7[8], "one_plan_away");
+}
+
+#[test]
+fn only_clear_leaves_out_gaps_inside_the_measurement_error() {
+    // The RM002: a 16 h, 2,800-yuan course for a gap of -0.02 whose
+    // 95% interval (2.52-3.45) contains the requirement less the tolerance.
+    let dir = repo("");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "plan",
+            "--model",
+            "models/bank-rm.toml",
+            "--evals",
+            "data/evaluations.csv",
+            "--period",
+            "2026H1",
+            "--format",
+            "csv",
+        ];
+        args.extend_from_slice(extra);
+        run_ok(&dir, &args)
+    };
+    let rm002 = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with("RM002,"))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        rm002(&run(&[])),
+        [
+            "RM002,2026H1,rm,plan,plan,高建国,,,,,,0.0100,0.0100,16.00,2800.00,T.development,complete,",
+            "RM002,2026H1,rm,course,T.development,客户开发与营销拓展实战,,,,,,,0.0100,16.00,2800.00,S.development,,",
+            "RM002,2026H1,rm,competency,S.development,客户开发技巧,2.98,3.00,-0.02,3.00,0.02,0.0100,0.0100,,,T.development,closed,培训",
+        ]
+    );
+    assert_eq!(
+        rm002(&run(&["--only-clear"])),
+        ["RM002,2026H1,rm,plan,plan,高建国,,,,,,0.0000,0.0000,0.00,0.00,,no_clear_shortfall,"]
+    );
+    // The terminal table says so on the line.
+    let table = run_ok(
+        &dir,
+        &[
+            "plan",
+            "--model",
+            "models/bank-rm.en.toml",
+            "--evals",
+            "data/evaluations.csv",
+            "--period",
+            "2026H1",
+            "--format",
+            "table",
+            "--lang",
+            "en",
+        ],
+    );
+    let line = table
+        .lines()
+        .find(|l| l.starts_with("RM002") && l.contains("S.development") && l.contains("competency"))
+        .unwrap();
+    assert!(
+        line.trim_end()
+            .ends_with("training (borderline: the gap is within the measurement error)"),
+        "{line}"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 10, failure_persistence: None, ..Default::default() })]
+
+    /// `--only-clear` plans a subset of the default plan's shortfalls, and
+    /// only clear shortfalls or requirements not assessed (as `ksa explain`
+    /// grades them).
+    #[test]
+    fn only_clear_plans_a_subset_of_the_clear_shortfalls(people in 2usize..10, seed in 0u64..500) {
+        let dir = workdir();
+        let evals = sample_into(dir.path(), "d", people, &["--periods", "1", "--seed", &seed.to_string()]);
+        let evals = evals.to_str().unwrap();
+        let model = repo_arg("models/bank-rm.toml");
+        let needs = |extra: &[&str]| -> std::collections::BTreeSet<(String, String)> {
+            let mut args = vec!["plan", "--model", &model, "--evals", evals, "--format", "csv"];
+            args.extend_from_slice(extra);
+            csv_records(&run_ok(dir.path(), &args))[1..]
+                .iter()
+                .filter(|r| r[3] == "competency")
+                .map(|r| (r[0].clone(), r[4].clone()))
+                .collect()
+        };
+        let all = needs(&[]);
+        let clear = needs(&["--only-clear"]);
+        proptest::prop_assert!(clear.is_subset(&all), "{:?} not in {:?}", clear, all);
+        let ex = csv_records(&run_ok(dir.path(), &["explain", "--model", &model, "--evals", evals, "--format", "csv"]));
+        // Own grade of each person: the grade of their plan rows is their own.
+        let plans = csv_records(&run_ok(dir.path(), &["plan", "--model", &model, "--evals", evals, "--format", "csv"]));
+        let target: std::collections::BTreeMap<String, String> =
+            plans[1..].iter().map(|r| (r[0].clone(), r[2].clone())).collect();
+        for (person, comp) in &clear {
+            let row = ex[1..]
+                .iter()
+                .find(|r| &r[0] == person && r[2] == target[person] && &r[4] == comp)
+                .unwrap_or_else(|| panic!("{person} {comp}: no explain row"));
+            proptest::prop_assert!(
+                row[11] == "clear_shortfall" || row[5] == "not_assessed",
+                "{:?}", row
+            );
+        }
+    }
 }
