@@ -44,6 +44,7 @@
 //! removed from the data before anything is computed, so nothing shown
 //! depends on them.
 
+use crate::analysis::explain::{self, Explanation, Spread, Verdict};
 use crate::ingest::{Comment, Dataset, RatingRecord};
 use crate::model::Model;
 use crate::score::{self, PersonScores, Weights};
@@ -446,6 +447,43 @@ impl View {
             Shown::Value(false)
         } else {
             Shown::Withheld
+        }
+    }
+
+    /// The spread of each competency score as a page may show it (rule 4's
+    /// reasoning applied to intervals): unknown on withheld rows and on rows
+    /// where hidden ratings enter the score, whose interval would tell
+    /// their spread. `data` is the data the view was computed from.
+    pub fn spreads(&self, model: &Model, data: &Dataset, pp: usize) -> Vec<Spread> {
+        (0..model.competencies.len())
+            .map(|c| {
+                if self.withheld[c] || self.blends_hidden[c] {
+                    Spread::Unknown
+                } else {
+                    explain::spread(model, data, pp, c)
+                }
+            })
+            .collect()
+    }
+
+    /// Why the person meets grade `g` or not, as far as the page may say
+    /// (rule 2): withheld when the verdict is; otherwise the explanation of
+    /// the shown scores with `spreads` ([`View::spreads`]). When a required
+    /// competency is withheld and a shown one falls short, the reasons are
+    /// the shown blockers only and the verdict is "short", never "short
+    /// (borderline)": the withheld one may decide it.
+    pub fn explain(&self, model: &Model, g: usize, spreads: &[Spread]) -> Shown<Explanation> {
+        match self.meets(model, g) {
+            Shown::Withheld => Shown::Withheld,
+            Shown::Missing => Shown::Missing,
+            Shown::Value(_) => {
+                let mut e = explain::explain(model, &self.scores, spreads, g);
+                if self.requires_withheld(model, g) {
+                    e.reasons.retain(|r| !self.withheld[r.status.competency]);
+                    e.verdict = Verdict::Short;
+                }
+                Shown::Value(e)
+            }
         }
     }
 

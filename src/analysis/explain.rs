@@ -222,6 +222,31 @@ pub fn clear_shortfalls(
         .collect()
 }
 
+/// Per competency, whether its gap against `grade` is doubtful
+/// (borderline, or too few ratings for an interval): the plan lines that
+/// say "borderline".
+pub fn doubtful_gaps(
+    model: &Model,
+    s: &PersonScores,
+    spreads: &[Spread],
+    grade: usize,
+) -> Vec<bool> {
+    (0..model.competencies.len())
+        .map(|c| {
+            let st = score::status(model, c, s.competency[c], grade);
+            confidence(&st, spreads[c]).is_some_and(Confidence::is_doubtful)
+        })
+        .collect()
+}
+
+/// What a plan line whose gap is doubtful adds to its action.
+pub fn borderline_note(lang: Language) -> &'static str {
+    match lang {
+        Language::Zh => "(临界:差距在测量误差之内)",
+        Language::En => " (borderline: the gap is within the measurement error)",
+    }
+}
+
 /// The spreads of every competency of a person-period, for [`explain`].
 pub fn spreads(model: &Model, data: &Dataset, pp: usize) -> Vec<Spread> {
     (0..model.competencies.len())
@@ -242,7 +267,13 @@ pub const SENTENCE_REASONS: usize = 5;
 pub fn sentence(model: &Model, e: &Explanation, lang: Language) -> String {
     let zh = lang == Language::Zh;
     let grade = &model.grades[e.grade].name;
-    let head = format!("{} {grade}", e.verdict.text(lang));
+    // "short of RM (borderline)" reads as English; "未达(临界) 客户经理" as
+    // Chinese.
+    let head = match (lang, e.verdict) {
+        (Language::En, Verdict::MeetsBorderline) => format!("meets {grade} (borderline)"),
+        (Language::En, Verdict::ShortBorderline) => format!("short of {grade} (borderline)"),
+        _ => format!("{} {grade}", e.verdict.text(lang)),
+    };
     if e.reasons.is_empty() {
         return head;
     }

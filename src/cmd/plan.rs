@@ -146,25 +146,12 @@ impl Plans<'_> {
                 .map(|g| explain::clear_shortfalls(model, &s, &spreads, g));
             let tp = plan::plan_person(model, &s, target, weights, self.budget, focus.as_deref());
             let doubtful: Vec<bool> = match (target, self.annotate) {
-                (Ok(g), true) => (0..model.competencies.len())
-                    .map(|c| {
-                        let st = score::status(model, c, s.competency[c], g);
-                        explain::confidence(&st, spreads[c]).is_some_and(|x| x.is_doubtful())
-                    })
-                    .collect(),
+                (Ok(g), true) => explain::doubtful_gaps(model, &s, &spreads, g),
                 _ => vec![false; model.competencies.len()],
             };
             write_plan(model, self.lang, data, pp, &tp, &doubtful, sink)?;
         }
         Ok(())
-    }
-}
-
-/// What a terminal table adds to a plan line whose gap is borderline.
-fn borderline_note(lang: Language) -> &'static str {
-    match lang {
-        Language::Zh => "(临界:差距在测量误差之内)",
-        Language::En => " (borderline: the gap is within the measurement error)",
     }
 }
 
@@ -272,7 +259,11 @@ fn write_plan(
         let comp = &model.competencies[n.competency];
         let via = course_ids(&n.courses);
         let action = if doubtful[n.competency] {
-            format!("{}{}", n.status.action(lang), borderline_note(lang))
+            format!(
+                "{}{}",
+                n.status.action(lang),
+                explain::borderline_note(lang)
+            )
         } else {
             n.status.action(lang).to_string()
         };

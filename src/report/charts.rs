@@ -448,6 +448,21 @@ pub fn radar(
 /// Horizontal gap bars, one per item: a value, "—" when undefined, "‡"
 /// when withheld for anonymity (no bar either way).
 pub fn gap_bars(title: &str, items: &[(String, Shown<f64>)], zero_label: &str) -> Result<String> {
+    gap_bars_with(title, items, &[], zero_label)
+}
+
+/// The widest reach of an interval whisker, in levels: an interval from two
+/// ratings can be many levels wide, and would squash every bar.
+const WHISKER_REACH: f64 = 4.0;
+
+/// [`gap_bars`] with a 95% interval drawn across bar `i` when
+/// `whiskers[i]` holds its ends (in gap terms: interval minus requirement).
+pub fn gap_bars_with(
+    title: &str,
+    items: &[(String, Shown<f64>)],
+    whiskers: &[Option<(f64, f64)>],
+    zero_label: &str,
+) -> Result<String> {
     let row = 22.0;
     let label_w = items
         .iter()
@@ -464,7 +479,15 @@ pub fn gap_bars(title: &str, items: &[(String, Shown<f64>)], zero_label: &str) -
         .filter_map(|(_, g)| g.value().map(f64::abs))
         .filter(|g| g.is_finite())
         .fold(1.0, f64::max);
-    let extent = (extent * 2.0).ceil() / 2.0;
+    let reach = whiskers
+        .iter()
+        .flatten()
+        .flat_map(|&(lo, hi)| [lo.abs(), hi.abs()])
+        .filter(|g| g.is_finite())
+        .fold(0.0, f64::max)
+        .min(WHISKER_REACH);
+    let extent = (extent.max(reach) * 2.0).ceil() / 2.0;
+    let whisker = |i: usize| whiskers.get(i).copied().flatten();
     let zero = left + bar_w / 2.0;
     let xs = |g: f64| zero + g / extent * (bar_w / 2.0 - 4.0);
     draw_svg(w as u32, h as u32, title, |area| {
@@ -516,6 +539,17 @@ pub fn gap_bars(title: &str, items: &[(String, Shown<f64>)], zero_label: &str) -
                         (zero, xs(*g))
                     };
                     rect(area, a, y - 7.0, b.max(a + 2.0), y + 7.0, color.filled())?;
+                    if let Some((lo, hi)) =
+                        whisker(i).filter(|(l, h)| l.is_finite() && h.is_finite())
+                    {
+                        let (x0, x1) = (xs(lo.max(-extent)), xs(hi.min(extent)));
+                        line(area, &[(x0, y), (x1, y)], &INK, 1)?;
+                        for (x, inside) in [(x0, lo >= -extent), (x1, hi <= extent)] {
+                            if inside {
+                                line(area, &[(x, y - 4.0), (x, y + 4.0)], &INK, 1)?;
+                            }
+                        }
+                    }
                     text(
                         area,
                         &super::signed(Some(*g)),

@@ -13,6 +13,7 @@
 use super::charts::{self, Series};
 use super::names::Namer;
 use super::{gap_class_shown, num, num_shown, pct_shown, signed, signed_shown, Card, Env, Page};
+use crate::analysis::explain::{self, Spread, Verdict};
 use crate::analysis::stats::self_other;
 use crate::anonymity::{CellView, GroupStatus, Mode, Screened, Shown, View};
 use crate::error::{KsaError, Result};
@@ -65,6 +66,18 @@ struct Row {
     /// shown next to the score, never hidden.
     low_precision: bool,
     cells: Vec<CellCtx>,
+}
+
+/// A gap bar's 95% interval, in gap terms.
+type Whisker = Option<(f64, f64)>;
+
+/// One sentence of the summary: why the placement is what it is, what
+/// the own and the next grade need, and what the plan costs.
+#[derive(Serialize)]
+struct Why {
+    label: String,
+    text: String,
+    class: &'static str,
 }
 
 #[derive(Serialize)]
@@ -120,6 +133,9 @@ struct PersonCtx {
     target: String,
     withheld: bool,
     cards: Vec<Card>,
+    why: Vec<Why>,
+    /// Some gap bar carries a 95% interval.
+    any_interval: bool,
     radar: String,
     gaps: String,
     groups: Vec<GroupHead>,
@@ -249,6 +265,8 @@ fn person_context(
         target: env.grade_name(target),
         withheld: view.scores_withheld,
         cards: Vec::new(),
+        why: Vec::new(),
+        any_interval: false,
         radar: String::new(),
         gaps: String::new(),
         groups: Vec::new(),
@@ -415,6 +433,11 @@ fn person_context(
         },
     ));
 
+    // The summary in words: placement, own grade, next grade (the plan's
+    // sentence is added below, once the plan is made).
+    let spreads = view.spreads(m, data, pp);
+    ctx.why = why(env, &view, &spreads, target, next);
+
     // Charts: withheld competencies have no point and no bar value.
     let axes: Vec<String> = m.competencies.iter().map(|c| c.name.clone()).collect();
     let mut series = vec![Series {
@@ -453,12 +476,22 @@ fn person_context(
         m.scale.max_f(),
     )?;
     if let Some(g) = &gaps {
-        let mut items: Vec<(String, Shown<f64>)> = m
+        // Each bar with the 95% interval of its score, moved to gap terms;
+        // none where the page may not show the spread (`View::spreads`).
+        let mut items: Vec<(String, Shown<f64>, Whisker)> = m
             .competencies
             .iter()
             .enumerate()
-            .filter(|(c, _)| g.gaps.competency_required[*c].is_some())
-            .map(|(c, comp)| (comp.name.clone(), g.competency[c]))
+            .filter_map(|(c, comp)| {
+                let req = g.gaps.competency_required[c]?;
+                let whisker = match (g.competency[c], spreads[c]) {
+                    (Shown::Value(_), Spread::Interval(lo, hi)) if hi > lo => {
+                        Some((lo - req, hi - req))
+                    }
+                    _ => None,
+                };
+                Some((comp.name.clone(), g.competency[c], whisker))
+            })
             .collect();
         // Largest shortfall first; not assessed, then withheld, last.
         let rank = |x: &Shown<f64>| match x {
@@ -470,7 +503,10 @@ fn person_context(
             (Shown::Value(x), Shown::Value(y)) => x.total_cmp(&y),
             (x, y) => rank(&x).cmp(&rank(&y)),
         });
-        ctx.gaps = charts::gap_bars(&t.label("gap_chart_title"), &items, "0")?;
+        ctx.any_interval = items.iter().any(|i| i.2.is_some());
+        let (bars, whiskers): (Vec<(String, Shown<f64>)>, Vec<Whisker>) =
+            items.into_iter().map(|(n, v, w)| ((n, v), w)).unzip();
+        ctx.gaps = charts::gap_bars_with(&t.label("gap_chart_title"), &bars, &whiskers, "0")?;
     }
 
     // The competency table, with the group columns of the shown groups.
@@ -600,18 +636,98 @@ fn person_context(
         }
     }
 
-    ctx.plan = Some(super::plan::person_plan(
+    let plan = super::plan::person_plan(
         env,
         &view,
+        &spreads,
         p.grade,
         super::plan::choice(opts.grade),
         budget,
-    ));
+    );
+    ctx.why.push(Why {
+        label: t.label("why_plan"),
+        text: plan.sentence(env),
+        class: "plan",
+    });
+    ctx.plan = Some(plan);
 
     if let Some(prev) = prev {
         ctx.change = Some(change(env, sd, pp, prev, &view)?);
     }
     Ok(ctx)
+}
+
+/// The summary's sentences (`analysis::explain` through the page's view):
+/// why the placement is what it is — the grade above it and what stops it
+/// — and the verdict on the own (target) grade and the next one, each with
+/// what it needs.
+fn why(
+    env: &Env,
+    view: &View,
+    spreads: &[Spread],
+    target: Option<usize>,
+    next: Option<usize>,
+) -> Vec<Why> {
+    let m = env.model;
+    let t = env.templates;
+    let lang = env.lang();
+    let name = |g: usize| m.grades[g].name.clone();
+    let verdict = |g: usize| -> (String, &'static str) {
+        match view.explain(m, g, spreads) {
+            Shown::Value(e) => (
+                explain::sentence(m, &e, lang),
+                match e.verdict {
+                    Verdict::Meets => "pos",
+                    Verdict::MeetsBorderline | Verdict::ShortBorderline => "borderline",
+                    Verdict::Short => "neg",
+                },
+            ),
+            _ => (t.fill("why_withheld", &[("grade", &name(g))]), "withheld"),
+        }
+    };
+    // The grade above the placement explains it, unless a later line does.
+    let listed = |g: usize| Some(g) == target || Some(g) == next;
+    let above = |up: Option<usize>, key: &str, grade: &str| -> (String, &'static str) {
+        match up {
+            None => (t.fill("why_placement_top", &[("grade", grade)]), "pos"),
+            Some(up) if listed(up) => (
+                t.fill("why_placement_see", &[("grade", grade), ("up", &name(up))]),
+                "na",
+            ),
+            Some(up) => {
+                let (reason, class) = verdict(up);
+                (t.fill(key, &[("grade", grade), ("reason", &reason)]), class)
+            }
+        }
+    };
+    let (text, class) = match view.placement(m) {
+        Shown::Withheld => (t.label("why_placement_withheld"), "withheld"),
+        Shown::Value(g) => above(m.next_grade(g), "why_placement", &name(g)),
+        Shown::Missing if m.grades.is_empty() => (String::new(), "na"),
+        Shown::Missing if listed(0) => {
+            (t.fill("why_placement_none_see", &[("up", &name(0))]), "neg")
+        }
+        Shown::Missing => {
+            let (reason, _) = verdict(0);
+            (t.fill("why_placement_none", &[("reason", &reason)]), "neg")
+        }
+    };
+    let mut out = vec![Why {
+        label: t.label("placement"),
+        text,
+        class,
+    }];
+    for (g, key) in [(target, "why_target"), (next, "why_next")] {
+        if let Some(g) = g {
+            let (text, class) = verdict(g);
+            out.push(Why {
+                label: t.fill(key, &[("grade", &name(g))]),
+                text,
+                class,
+            });
+        }
+    }
+    out
 }
 
 /// A comment as printed: at most `MAX_COMMENT_CHARS` characters, a longer

@@ -124,6 +124,16 @@ pub fn num(x: Option<f64>) -> String {
 }
 
 /// A gap with its sign, so "+0.50" and "-0.50" read apart at a glance.
+/// An amount in a sentence (hours, cost): two decimals at most, none when
+/// they are zeros ("116", "12.5").
+pub fn amount(x: f64) -> String {
+    let s = format_rounded(x, 2);
+    match s.contains('.') {
+        true => s.trim_end_matches('0').trim_end_matches('.').to_string(),
+        false => s,
+    }
+}
+
 pub fn signed(x: Option<f64>) -> String {
     match x {
         None => "—".to_string(),

@@ -10,6 +10,7 @@
 //! included them could be compared with their absence elsewhere.
 
 use super::{num, Env};
+use crate::analysis::explain::{self, Spread};
 use crate::anonymity::View;
 use crate::model::Model;
 use crate::plan::{self, team, Budget, Need, NeedStatus, PlanStatus, TargetChoice, TrainingPlan};
@@ -72,6 +73,8 @@ pub struct NeedCtx {
     action: String,
     /// Non-trainable: coaching, job rotation or consideration at selection.
     not_trainable: bool,
+    /// The gap is within the measurement error (`explain::doubtful_gaps`).
+    borderline: bool,
     courses: String,
 }
 
@@ -79,6 +82,8 @@ pub struct NeedCtx {
 #[derive(Debug, Serialize)]
 pub struct PersonPlanCtx {
     status_code: &'static str,
+    /// Courses chosen.
+    n_courses: usize,
     status: String,
     target: String,
     budget: String,
@@ -86,6 +91,8 @@ pub struct PersonPlanCtx {
     needs: Vec<NeedCtx>,
     hours: String,
     cost: String,
+    #[serde(skip)]
+    amounts: (f64, f64),
     weighted_shortfall: String,
     weighted_closed: String,
     /// A need that is not withheld.
@@ -116,6 +123,7 @@ fn increments(model: &Model, n: &Need) -> Vec<(usize, f64)> {
 pub fn person_plan(
     env: &Env,
     view: &View,
+    spreads: &[Spread],
     own_grade: Option<usize>,
     choice: TargetChoice,
     budget: Budget,
@@ -125,6 +133,10 @@ pub fn person_plan(
     let s = &view.scores;
     let target = plan::resolve_target(m, own_grade, choice);
     let tp: TrainingPlan = plan::plan_person(m, s, target, &env.weights, budget, None);
+    let doubtful = match target {
+        Ok(g) => explain::doubtful_gaps(m, s, spreads, g),
+        Err(_) => vec![false; m.competencies.len()],
+    };
     let mut raised: Vec<Vec<String>> = vec![Vec::new(); m.training.len()];
     for n in &tp.needs {
         for (course, inc) in increments(m, n) {
@@ -169,6 +181,7 @@ pub fn person_plan(
                     status: t.label("need_withheld"),
                     action: w,
                     not_trainable: false,
+                    borderline: false,
                     courses: String::new(),
                 };
             }
@@ -182,6 +195,7 @@ pub fn person_plan(
                 status: t.label(&format!("need_{}", n.status.code())),
                 action: n.status.action(env.lang()).to_string(),
                 not_trainable: n.status == NeedStatus::NotTrainable,
+                borderline: doubtful[n.competency],
                 courses: n
                     .courses
                     .iter()
@@ -206,6 +220,7 @@ pub fn person_plan(
     PersonPlanCtx {
         status_code,
         status: t.label(&format!("plan_{status_code}")),
+        n_courses: tp.courses.len(),
         any_shown_need: any_shown,
         target: env.grade_name(tp.target),
         budget: budget_text(env, budget, true),
@@ -213,8 +228,30 @@ pub fn person_plan(
         needs,
         hours: num(Some(tp.hours)),
         cost: num(Some(tp.cost)),
+        amounts: (tp.hours, tp.cost),
         weighted_shortfall: num(Some(tp.weighted_shortfall)),
         weighted_closed: num(Some(tp.weighted_closed)),
+    }
+}
+
+impl PersonPlanCtx {
+    /// The plan in one sentence for the summary: what it takes (courses,
+    /// hours, cost) and what it achieves.
+    pub fn sentence(&self, env: &Env) -> String {
+        let t = env.templates;
+        if self.n_courses == 0 {
+            return self.status.clone();
+        }
+        t.fill(
+            "why_plan_text",
+            &[
+                ("grade", &self.target),
+                ("n", &self.n_courses.to_string()),
+                ("hours", &super::amount(self.amounts.0)),
+                ("cost", &super::amount(self.amounts.1)),
+                ("status", &self.status),
+            ],
+        )
     }
 }
 

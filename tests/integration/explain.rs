@@ -65,12 +65,12 @@ fn the_table_is_one_sentence_per_person_period_and_grade_in_the_language() {
     assert_eq!(lines.len(), 3, "{en}");
     assert!(
         lines[1].ends_with(
-            "short (borderline) Relationship Manager: Bank policies and rules (critical) 3.44 < 3.50 (borderline, 95% 2.15–4.74)"
+            "short of Relationship Manager (borderline): Bank policies and rules (critical) 3.44 < 3.50 (borderline, 95% 2.15–4.74)"
         ),
         "{en}"
     );
     assert!(
-        lines[0].contains("meets (borderline) Assistant Relationship Manager: "),
+        lines[0].contains("meets Assistant Relationship Manager (borderline): "),
         "{en}"
     );
     assert!(

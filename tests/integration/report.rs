@@ -1075,3 +1075,94 @@ fn a_long_comment_is_cut_with_a_note() {
     assert_eq!(comments[0], expected);
     assert_eq!(comments[1], "short");
 }
+
+/// Issue 15: the summary says in words why the placement is what it is,
+/// what the own and the next grade need, and what the plan costs; plan
+/// lines inside the measurement error say so; gap bars carry intervals.
+/// Fails before: the summary was cards only.
+#[test]
+fn individual_summary_explains_the_placement_in_words() {
+    let dir = workdir();
+    let reports = demo_reports(dir.path());
+    let doc = parse(&reports.join("people/person-RM018-2026H1.html"));
+    assert_eq!(
+        texts(&doc, "#summary ul.why li"),
+        [
+            "能力定级 定级为 客户经理助理(达到的最高职级);未达(临界) 客户经理:企业制度(关键) 3.44 < 3.50(临界,95% 2.15–4.74)",
+            "对照职级 高级客户经理 未达 高级客户经理:企业制度(关键) 3.44 < 4.00(临界,95% 2.15–4.74);爱岗敬业(关键) 3.58 < 4.00(临界,95% 2.83–4.34);授信调查报告撰写技巧 3.58 < 4.25(临界,95% 2.83–4.34);销售技巧 3.25 < 3.75;客户开发技巧 3.33 < 3.75(临界,95% 2.84–3.83);另有 5 项",
+            "培训 对照 高级客户经理:5 门课程,共 116 学时、费用 27300。计划实施后仍有差距(见下表)。",
+        ]
+    );
+    // The plan line of a borderline gap is tagged; a clear one is not.
+    let needs = texts(&doc, "#training-plan tr.need");
+    let line = |name: &str| needs.iter().find(|n| n.starts_with(name)).unwrap().clone();
+    assert!(
+        line("企业制度").contains("临界:差距在测量误差之内"),
+        "{needs:?}"
+    );
+    assert!(!line("销售技巧").contains("临界"), "{needs:?}");
+    // A whisker is three ink lines (the interval and two end caps); the
+    // zero line is one more. Of the 20 bars, 财务会计知识 has no interval
+    // (every rating equal) and 团队协作 none on the page: its score blends
+    // a thin cell (anonymity rule 4), so its spread is not shown.
+    let svg = doc
+        .select(&sel("#gaps svg"))
+        .next()
+        .expect("gap chart")
+        .html();
+    let ink = svg.matches(r##"stroke="#212529""##).count();
+    assert_eq!(ink, 1 + 3 * 17, "{svg}");
+    let teamwork = texts(&doc, "#competencies tr.competency")
+        .into_iter()
+        .find(|r| r.starts_with("团队协作"))
+        .unwrap();
+    assert!(teamwork.contains('‡'), "{teamwork}");
+    // Someone who meets the own grade clearly and the next one not.
+    let doc = parse(&reports.join("people/person-RM003-2026H1.html"));
+    let why = texts(&doc, "#summary ul.why li");
+    assert_eq!(why.len(), 4, "{why:?}");
+    assert!(why[0].starts_with("能力定级 定级为 "), "{why:?}");
+    assert!(why[3].starts_with("培训 "), "{why:?}");
+}
+
+#[test]
+fn individual_summary_sentences_follow_lang() {
+    let dir = workdir();
+    let out = ksa()
+        .current_dir(repo(""))
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .args([
+            "report",
+            "individual",
+            "--model",
+            "models/bank-rm.en.toml",
+            "--evals",
+            "data/evaluations.csv",
+            "--person",
+            "RM018",
+            "--period",
+            "2026H1",
+            "--lang",
+            "en",
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = parse(&dir.path().join("person-RM018-2026H1.html"));
+    let why = texts(&doc, "#summary ul.why li");
+    assert_eq!(
+        why[0],
+        "Placement Placed at Assistant Relationship Manager (the most senior grade met); short of Relationship Manager (borderline): Bank policies and rules (critical) 3.44 < 3.50 (borderline, 95% 2.15–4.74)"
+    );
+    assert_eq!(
+        why[2],
+        "Training Against Senior Relationship Manager: 5 course(s), 116 hours, cost 27300. Some shortfalls remain after the plan (see below)."
+    );
+}
