@@ -471,7 +471,9 @@ impl View {
     /// the shown scores with `spreads` ([`View::spreads`]). When a required
     /// competency is withheld and a shown one falls short, the reasons are
     /// the shown blockers only and the verdict is "short", never "short
-    /// (borderline)": the withheld one may decide it.
+    /// (borderline)": the withheld one may decide it. A row whose spread
+    /// the page may not show has no confidence, so it never makes a
+    /// verdict borderline (`ksa explain`, for the analyst, may differ).
     pub fn explain(&self, model: &Model, g: usize, spreads: &[Spread]) -> Shown<Explanation> {
         match self.meets(model, g) {
             Shown::Withheld => Shown::Withheld,

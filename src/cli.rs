@@ -258,6 +258,10 @@ pub struct ReportArgs {
     /// Training plans: money available per person (team report: for the team).
     #[arg(long, value_name = "C", value_parser = parse_budget)]
     pub budget_cost: Option<f64>,
+    /// Team report: appraisal results (as `ksa appraise --results`); the 9-box's
+    /// performance axis becomes job performance (task and objective scores).
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
 }
 
 /// Which table `ksa stats` writes (definitions: README, "Measurement quality").

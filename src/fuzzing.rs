@@ -182,11 +182,7 @@ fn score_and_render(dir: &Path, data: &Dataset, input: &[u8]) -> Result<usize> {
         Budget::UNLIMITED,
         |page, _| report::write_page(&out, &page).map(|_| ()),
     )?;
-    let team_opts = team::TeamOptions {
-        grade: None,
-        period: None,
-        unit: None,
-    };
+    let team_opts = team::TeamOptions::default();
     report::write_page(
         &out,
         &team::render_within(&env, data, &team_opts, Budget::UNLIMITED)?,

@@ -359,6 +359,18 @@ pub fn composite(
     (den > 0.0).then(|| num / den)
 }
 
+/// Job performance from the results alone: the composite of task and
+/// objective scores with their weights, without competency development
+/// (0–100; undefined when a positively weighted one is, or both weights
+/// are 0). The team report's 9-box uses it with `--results`.
+pub fn performance(w: &Appraisal, task: Option<f64>, objective: Option<f64>) -> Option<f64> {
+    let results_only = Appraisal {
+        competency: 0.0,
+        ..w.clone()
+    };
+    composite(&results_only, task, None, objective)
+}
+
 /// Competition ranks within each unit (module docs). `rows` holds (unit,
 /// person_id, composite); returns the order to list them in (unit, then
 /// rank, then person_id; unranked last in their unit) with each one's rank.

@@ -265,7 +265,6 @@ pub const SENTENCE_REASONS: usize = 5;
 /// at most `SENTENCE_REASONS` are named (`ksa explain --format csv` lists
 /// every one, in tree order).
 pub fn sentence(model: &Model, e: &Explanation, lang: Language) -> String {
-    let zh = lang == Language::Zh;
     let grade = &model.grades[e.grade].name;
     // "short of RM (borderline)" reads as English; "未达(临界) 客户经理" as
     // Chinese.
@@ -274,9 +273,17 @@ pub fn sentence(model: &Model, e: &Explanation, lang: Language) -> String {
         (Language::En, Verdict::ShortBorderline) => format!("short of {grade} (borderline)"),
         _ => format!("{} {grade}", e.verdict.text(lang)),
     };
-    if e.reasons.is_empty() {
-        return head;
+    match (reasons_text(model, e, lang), lang) {
+        (r, _) if r.is_empty() => head,
+        (r, Language::Zh) => format!("{head}:{r}"),
+        (r, Language::En) => format!("{head}: {r}"),
     }
+}
+
+/// The reasons of [`sentence`] without its head ("企业制度(关键)3.44 <
+/// 3.50;团队协作 2.56 < 3.00"); empty when none.
+fn reasons_text(model: &Model, e: &Explanation, lang: Language) -> String {
+    let zh = lang == Language::Zh;
     let mut order: Vec<&Reason> = e.reasons.iter().collect();
     let weight = |r: &Reason| -> (u8, f64) {
         let st = &r.status;
@@ -305,11 +312,7 @@ pub fn sentence(model: &Model, e: &Explanation, lang: Language) -> String {
             format!("and {more} more")
         });
     }
-    if zh {
-        format!("{head}:{}", parts.join(";"))
-    } else {
-        format!("{head}: {}", parts.join("; "))
-    }
+    parts.join(if zh { ";" } else { "; " })
 }
 
 /// One reason: "企业制度(关键)3.44 < 3.50" / "Teamwork 2.56 < 3.00

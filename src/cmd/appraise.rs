@@ -7,13 +7,13 @@ use super::evaluate::{
     default_beside, ingest_options, output_format, read_data, read_model, resolve_weighting, Out,
 };
 use crate::analysis::appraise::{self, Results, ResultsLayout};
-use crate::cli::AppraiseArgs;
+use crate::cli::{AppraiseArgs, EvalArgs};
 use crate::error::{KsaError, Result};
-use crate::ingest;
+use crate::ingest::{self, Dataset};
 use crate::output::{self, dest, Value};
 use crate::score::{self, Weights};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub fn columns() -> Vec<String> {
     [
@@ -70,18 +70,8 @@ pub fn run(args: &AppraiseArgs, quiet: bool) -> Result<()> {
             data.periods().join(", ")
         )));
     }
-    let mut results = read_results(args, to, results_rejects.as_ref(), quiet)?;
-    // --pseudonymize: the results' ids get the evaluations' pseudonyms (same
-    // key, so they join), checked for collisions with them.
-    if let Some(pseudonyms) = data.pseudonyms.as_mut() {
-        for (_, mut row) in std::mem::take(&mut results.rows) {
-            row.person_id = pseudonyms.person(&row.person_id)?;
-            if row.name.is_some() {
-                row.name = Some(row.person_id.clone());
-            }
-            results.rows.insert(row.person_id.clone(), row);
-        }
-    }
+    let mut results = read_results(&args.results, eval, to, results_rejects.as_ref(), quiet)?;
+    pseudonymize_results(&mut data, &mut results)?;
 
     // People: everyone evaluated in either period or with a result for `to`.
     let mut people: BTreeMap<String, Person> = BTreeMap::new();
@@ -162,7 +152,7 @@ pub fn run(args: &AppraiseArgs, quiet: bool) -> Result<()> {
 /// `results-rejects.csv` beside the output; only with `--skip-invalid`.
 /// Never an input, `--out` or the evaluations' rejects. The default has a
 /// name ksa chose, so it is never written through a link.
-struct ResultsRejects {
+pub(crate) struct ResultsRejects {
     path: PathBuf,
     own: bool,
 }
@@ -207,21 +197,39 @@ fn results_rejects_path(args: &AppraiseArgs) -> Result<Option<ResultsRejects>> {
     Ok(Some(ResultsRejects { path, own }))
 }
 
-fn read_results(
-    args: &AppraiseArgs,
+/// Under `--pseudonymize`, the results' ids get the evaluations'
+/// pseudonyms (same key, so they join), checked for collisions with them.
+pub(crate) fn pseudonymize_results(data: &mut Dataset, results: &mut Results) -> Result<()> {
+    if let Some(pseudonyms) = data.pseudonyms.as_mut() {
+        for (_, mut row) in std::mem::take(&mut results.rows) {
+            row.person_id = pseudonyms.person(&row.person_id)?;
+            if row.name.is_some() {
+                row.name = Some(row.person_id.clone());
+            }
+            results.rows.insert(row.person_id.clone(), row);
+        }
+    }
+    Ok(())
+}
+
+/// Reads the results file `path` with the reading flags of `eval`, keeping
+/// the rows of period `to`; invalid rows go to `rejects`, or are an error
+/// without it.
+pub(crate) fn read_results(
+    path: &Path,
+    eval: &EvalArgs,
     to: &str,
     rejects: Option<&ResultsRejects>,
     quiet: bool,
 ) -> Result<Results> {
-    let eval = &args.eval;
     let opts = ingest_options(eval, false)?;
-    let label = ingest::label_of(&args.results);
+    let label = ingest::label_of(path);
     let ingest::CsvFile {
         reader: mut rdr,
         headers,
         ..
     } = ingest::open_csv(
-        &args.results,
+        path,
         &label,
         opts.encoding,
         opts.delimiter,

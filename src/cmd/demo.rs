@@ -361,11 +361,7 @@ fn write_reports(
         written.push(report::write_page(&people, &page)?);
         Ok(())
     })?;
-    let team_opts = team::TeamOptions {
-        grade: None,
-        period: None,
-        unit: None,
-    };
+    let team_opts = team::TeamOptions::default();
     let team_page = team::render(&staff_env, staff, &team_opts)?;
     index.links.push(IndexLink {
         title: templates.label("index_team"),

@@ -9,6 +9,7 @@ use crate::output::dest::OutputFolder;
 use crate::plan::Budget;
 use crate::report::{self, audit, compare, individual, team, Env, Templates};
 use crate::score::Weights;
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -62,6 +63,11 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
             "--budget-hours/--budget-cost apply to individual and team reports: the comparison has no training plan",
         ));
     }
+    if args.kind != ReportKind::Team && args.results.is_some() {
+        return Err(KsaError::invalid(
+            "--results applies to the team report: its 9-box shows job performance from it",
+        ));
+    }
     let weighting = resolve_weighting(&model, args.weighting.as_deref())?;
     let templates = Templates::load(args.templates.as_deref(), lang)?;
 
@@ -71,6 +77,7 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
     let mut inputs = eval.evals.clone();
     inputs.push(eval.model.clone());
     inputs.extend(templates.files.iter().cloned());
+    inputs.extend(args.results.iter().cloned());
     let folder = OutputFolder::create(&out, &inputs)?;
     folder.check_entries(report::is_report_file)?;
     // `--out` is a folder here, so rejects go into it rather than beside it.
@@ -84,11 +91,11 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
     opts.keep_comments = args.kind == ReportKind::Individual;
     opts.keep_ratings = args.kind == ReportKind::Team;
     opts.progress = !quiet;
-    let data = crate::ingest::ingest(&model, &eval.evals, &opts)?;
+    let mut data = crate::ingest::ingest(&model, &eval.evals, &opts)?;
     super::warn_all(&data.warnings, quiet);
 
     let mut files = vec![audit::sha256_file(&eval.model)?];
-    for f in &eval.evals {
+    for f in eval.evals.iter().chain(&args.results) {
         files.push(audit::sha256_file(f)?);
     }
     let env = Env {
@@ -138,10 +145,15 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
             }
         }
         ReportKind::Team => {
+            let performance = match &args.results {
+                Some(path) => Some(performance(&model, &mut data, path, args, quiet)?),
+                None => None,
+            };
             let opts = team::TeamOptions {
                 grade,
                 period: args.period.clone(),
                 unit: args.unit.clone(),
+                performance,
             };
             announce(&report::write_page(
                 &folder,
@@ -162,4 +174,29 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
     }
     eprintln!("{}", data.summary);
     Ok(())
+}
+
+/// `--results`: each person's job performance in the team's period
+/// (`appraise::performance`), by person_id as the data holds it.
+fn performance(
+    model: &crate::model::Model,
+    data: &mut crate::ingest::Dataset,
+    path: &Path,
+    args: &ReportArgs,
+    quiet: bool,
+) -> Result<HashMap<String, f64>> {
+    let period = data.period_or_latest(args.period.as_deref())?;
+    let mut results = super::appraise::read_results(path, &args.eval, &period, None, quiet)?;
+    super::appraise::pseudonymize_results(data, &mut results)?;
+    if !quiet {
+        eprintln!("{}", results.summary);
+    }
+    Ok(results
+        .rows
+        .into_values()
+        .filter_map(|r| {
+            let p = crate::analysis::appraise::performance(&model.appraisal, r.task, r.objective)?;
+            Some((r.person_id, p))
+        })
+        .collect())
 }

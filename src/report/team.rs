@@ -7,39 +7,51 @@
 
 use super::charts;
 use super::{gap_class, num, num_shown, pct, pct_shown, signed, Card, Env, Page};
+use crate::analysis::explain::{self, Explanation, Verdict};
 use crate::analysis::stats::{self, icc::IccType, raters, self_other, Note};
 use crate::anonymity::{GroupStatus, Shown, View};
 use crate::error::Result;
 use crate::ingest::Dataset;
+use crate::model::Model;
 use crate::plan::Budget;
 use crate::score;
 use crate::score::round::format_rounded;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Above this many people the heatmap shows units × competencies (mean
 /// gaps) instead of people × competencies, so the page stays readable.
 pub const HEATMAP_PEOPLE_LIMIT: usize = 60;
 
-/// 9-box cut-offs (issue 5). Performance is the overall gap against the
-/// person's own grade, `O − R` in levels: low below `PERF_LOW`, high from
-/// `PERF_HIGH`, medium between — a quarter level either side of "meets".
-pub const PERF_LOW: f64 = -0.25;
-pub const PERF_HIGH: f64 = 0.25;
+/// 9-box performance without `--results`: competency attainment against
+/// the own grade, in the bands of the status function (`score::status`):
+/// short (does not meet it), met, and met with margin — every required
+/// competency at or above its requirement (none met only within its
+/// tolerance) and the verdict clear of the measurement error.
+///
+/// With `--results`: job performance (`appraise::performance`, 0–100): low
+/// below `RESULT_LOW`, high from `RESULT_HIGH`, medium between.
+pub const RESULT_LOW: f64 = 60.0;
+pub const RESULT_HIGH: f64 = 80.0;
 /// Potential is the fit to the grade above the person's own (scoring.md
 /// §4): low below `POT_LOW`, high from `POT_HIGH`. People at the most
 /// senior grade have no next grade, so no potential: they are left out of
 /// the grid and counted beside it.
 pub const POT_LOW: f64 = 0.8;
 pub const POT_HIGH: f64 = 0.95;
+/// The team summary names this many of the most frequent blockers.
+pub const MOST_FREQUENT_BLOCKERS: usize = 5;
 /// Up to this many people in the grid, each box lists their names.
 pub const NINE_BOX_NAMES_LIMIT: usize = 60;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct TeamOptions {
     pub grade: Option<usize>,
     pub period: Option<String>,
     pub unit: Option<String>,
+    /// `--results`: each person's job performance of the period (0–100,
+    /// `appraise::performance`), by person_id; the 9-box's performance axis.
+    pub performance: Option<HashMap<String, f64>>,
 }
 
 #[derive(Serialize)]
@@ -84,6 +96,27 @@ struct PersonRow {
     fit_class: &'static str,
     placement: String,
     ready: String,
+    /// The verdict on the target grade with what blocks it, or what makes
+    /// "meets" borderline (`explain::sentence`).
+    blocks: String,
+    blocks_class: &'static str,
+}
+
+/// Met / borderline / short against the target grade, per grade.
+#[derive(Serialize)]
+struct VerdictRow {
+    grade: String,
+    /// meets, meets (borderline), short (borderline), short, ‡.
+    counts: [usize; 5],
+    total: usize,
+}
+
+/// A competency that blocks people's own grade, with how many.
+#[derive(Serialize)]
+struct Blocker {
+    name: String,
+    critical: bool,
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -101,6 +134,9 @@ struct NineBoxRow {
 
 #[derive(Serialize)]
 struct NineBox {
+    title: String,
+    /// What the columns measure: job performance or competency attainment.
+    axis: String,
     /// Performance bands, low to high (columns).
     performance: Vec<String>,
     /// Potential high to low (rows, as the grid is read).
@@ -116,6 +152,13 @@ struct TeamCtx {
     scope: String,
     period: String,
     cards: Vec<Card>,
+    verdict_rows: Vec<VerdictRow>,
+    /// Some verdict reads ‡.
+    verdicts_withheld: bool,
+    blockers: Vec<Blocker>,
+    /// People short of their grade, the blockers' denominator.
+    short_people: usize,
+    mean_fit: String,
     placement_cols: Vec<String>,
     placement_rows: Vec<PlacementRow>,
     hist_overall: String,
@@ -193,6 +236,8 @@ struct Member {
     /// `None` when the person's scores are withheld altogether.
     s: Option<score::PersonScores>,
     target: Option<usize>,
+    /// The verdict on the target grade, as the page may explain it.
+    why: Shown<Explanation>,
 }
 
 pub fn file_name(opts: &TeamOptions) -> String {
@@ -233,11 +278,17 @@ pub fn render_within(
         .map(|&pp| {
             let view = sd.view(m, pp, &env.weights);
             let s = (!view.scores_withheld).then(|| view.scores.clone());
+            let target = score::target_grade(opts.grade, data.people[pp].grade);
+            let why = match target {
+                Some(g) if s.is_some() => view.explain(m, g, &view.spreads(m, data, pp)),
+                _ => Shown::Missing,
+            };
             Member {
                 pp,
                 view,
                 s,
-                target: score::target_grade(opts.grade, data.people[pp].grade),
+                target,
+                why,
             }
         })
         .collect();
@@ -279,7 +330,6 @@ pub fn render_within(
             String::new(),
             "na",
         ),
-        Card::new(t.label("mean_fit"), pct(mean(&fits)), String::new(), "na"),
         Card::new(
             t.label("meeting_target"),
             format!("{meeting} / {decided}"),
@@ -291,6 +341,60 @@ pub fn render_within(
             "na",
         ),
     ];
+
+    // The headline: met / borderline / short against the target grade, per
+    // grade, and what blocks most often. Mean fit is no headline: fit
+    // saturates near 1 by its definition (scoring.md §4), so it stands
+    // beside its distribution only.
+    let mut verdict_rows: Vec<VerdictRow> = m
+        .grades
+        .iter()
+        .map(|g| VerdictRow {
+            grade: g.name.clone(),
+            counts: [0; 5],
+            total: 0,
+        })
+        .collect();
+    let mut blocked = vec![0usize; m.competencies.len()];
+    let mut short_people = 0usize;
+    for x in &visible {
+        let Some(g) = x.target else { continue };
+        let col = match &x.why {
+            Shown::Value(e) => match e.verdict {
+                Verdict::Meets => 0,
+                Verdict::MeetsBorderline => 1,
+                Verdict::ShortBorderline => 2,
+                Verdict::Short => 3,
+            },
+            Shown::Withheld => 4,
+            Shown::Missing => continue,
+        };
+        verdict_rows[g].counts[col] += 1;
+        verdict_rows[g].total += 1;
+        if let Shown::Value(e) = &x.why {
+            if !e.verdict.meets() {
+                short_people += 1;
+                for r in &e.reasons {
+                    blocked[r.status.competency] += 1;
+                }
+            }
+        }
+    }
+    let verdicts_withheld = verdict_rows.iter().any(|r| r.counts[4] > 0);
+    verdict_rows.retain(|r| r.total > 0);
+    let mut order: Vec<usize> = (0..m.competencies.len())
+        .filter(|&c| blocked[c] > 0)
+        .collect();
+    order.sort_by_key(|&c| (std::cmp::Reverse(blocked[c]), c));
+    let blockers: Vec<Blocker> = order
+        .into_iter()
+        .take(MOST_FREQUENT_BLOCKERS)
+        .map(|c| Blocker {
+            name: m.competencies[c].name.clone(),
+            critical: m.competencies[c].critical,
+            count: blocked[c],
+        })
+        .collect();
     if withheld > 0 {
         cards.push(Card::new(
             t.label("withheld_people"),
@@ -526,6 +630,19 @@ pub fn render_within(
                     Shown::Withheld => super::WITHHELD.to_string(),
                     Shown::Missing => "—".into(),
                 },
+                blocks: match &x.why {
+                    Shown::Value(e) => explain::sentence(m, e, env.lang()),
+                    Shown::Withheld => super::WITHHELD.to_string(),
+                    Shown::Missing => String::new(),
+                },
+                blocks_class: match &x.why {
+                    Shown::Value(e) => match e.verdict {
+                        Verdict::Meets => "pos",
+                        Verdict::MeetsBorderline | Verdict::ShortBorderline => "borderline",
+                        Verdict::Short => "neg",
+                    },
+                    _ => "na",
+                },
             }
         })
         .collect();
@@ -534,7 +651,14 @@ pub fn render_within(
         let p = &data.people[x.pp];
         format!("{} ({})", super::display_name(p), p.person_id)
     };
-    let nine_box = nine_box(env, data, &visible, withheld, &label_of);
+    let nine_box = nine_box(
+        env,
+        data,
+        &visible,
+        withheld,
+        opts.performance.as_ref(),
+        &label_of,
+    );
     let plan_members: Vec<super::plan::TeamMember> = visible
         .iter()
         .filter_map(|x| {
@@ -568,6 +692,11 @@ pub fn render_within(
             period.clone()
         },
         cards,
+        verdict_rows,
+        verdicts_withheld,
+        blockers,
+        short_people,
+        mean_fit: pct(mean(&fits)),
         placement_cols,
         placement_rows,
         hist_overall,
@@ -754,13 +883,37 @@ fn band(x: f64, lo: f64, hi: f64) -> usize {
     }
 }
 
-/// The 9-box grid: performance (overall gap against the own grade) ×
-/// potential (fit to the next grade), over the people whose scores are shown.
+/// Competency attainment against the own grade (`RESULT_LOW` docs): 0
+/// short, 1 met, 2 met with margin, as the page may say it.
+fn attainment(m: &Model, data: &Dataset, x: &Member, own: usize) -> Shown<usize> {
+    let why = match x.target == Some(own) {
+        true => x.why.clone(),
+        false => x.view.explain(m, own, &x.view.spreads(m, data, x.pp)),
+    };
+    match why {
+        Shown::Value(e) if !e.verdict.meets() => Shown::Value(0),
+        Shown::Value(e) => {
+            let margin = e.verdict == Verdict::Meets
+                && score::statuses(m, &x.view.scores, own)
+                    .iter()
+                    .all(|st| st.status != score::Status::MetWithinTolerance);
+            Shown::Value(if margin { 2 } else { 1 })
+        }
+        Shown::Withheld => Shown::Withheld,
+        Shown::Missing => Shown::Missing,
+    }
+}
+
+/// The 9-box grid: performance × potential (fit to the next grade), over
+/// the people whose scores are shown. Performance is job performance from
+/// `--results` when given (`performance`, by person_id), else competency
+/// attainment against the own grade, labelled so.
 fn nine_box(
     env: &Env,
     data: &Dataset,
     visible: &[&Member],
     withheld: usize,
+    performance: Option<&HashMap<String, f64>>,
     label_of: &dyn Fn(&Member) -> String,
 ) -> NineBox {
     let m = env.model;
@@ -768,7 +921,7 @@ fn nine_box(
     // grid[potential][performance]
     let mut grid: Vec<Vec<Vec<String>>> = vec![vec![Vec::new(); 3]; 3];
     let (mut top, mut no_grade, mut unassessed) = (0usize, 0usize, 0usize);
-    let mut partly_withheld = 0usize;
+    let (mut partly_withheld, mut no_result) = (0usize, 0usize);
     for x in visible {
         if x.s.is_none() {
             continue;
@@ -781,7 +934,16 @@ fn nine_box(
             top += 1;
             continue;
         };
-        let perf = x.view.gaps(m, own, &env.weights).overall;
+        let perf: Shown<usize> = match performance {
+            Some(results) => match results.get(&data.people[x.pp].person_id) {
+                Some(&r) => Shown::Value(band(r, RESULT_LOW, RESULT_HIGH)),
+                None => {
+                    no_result += 1;
+                    continue;
+                }
+            },
+            None => attainment(m, data, x, own),
+        };
         let pot = x.view.fit(m, next, &env.weights);
         let (perf, pot) = match (perf, pot) {
             (Shown::Value(a), Shown::Value(b)) => (a, b),
@@ -794,7 +956,7 @@ fn nine_box(
                 continue;
             }
         };
-        grid[band(pot, POT_LOW, POT_HIGH)][band(perf, PERF_LOW, PERF_HIGH)].push(label_of(x));
+        grid[band(pot, POT_LOW, POT_HIGH)][perf].push(label_of(x));
     }
     let shown: usize = grid.iter().flatten().map(Vec::len).sum();
     let names = shown <= NINE_BOX_NAMES_LIMIT;
@@ -803,6 +965,14 @@ fn nine_box(
         t.label("band_medium"),
         t.label("band_high"),
     ];
+    let performance_bands = match performance {
+        Some(_) => bands.to_vec(),
+        None => vec![
+            t.label("attainment_short"),
+            t.label("attainment_met"),
+            t.label("attainment_margin"),
+        ],
+    };
     let rows = (0..3)
         .rev()
         .map(|pot| NineBoxRow {
@@ -823,13 +993,18 @@ fn nine_box(
                 .collect(),
         })
         .collect();
-    let lvl = |x: f64| super::signed(Some(x));
     let pc = |x: f64| super::pct(Some(x));
     let mut legend = vec![
-        t.fill(
-            "nine_box_performance",
-            &[("lo", &lvl(PERF_LOW)), ("hi", &lvl(PERF_HIGH))],
-        ),
+        match performance {
+            Some(_) => t.fill(
+                "nine_box_results",
+                &[
+                    ("lo", &super::amount(RESULT_LOW)),
+                    ("hi", &super::amount(RESULT_HIGH)),
+                ],
+            ),
+            None => t.label("nine_box_attainment"),
+        },
         t.fill(
             "nine_box_potential",
             &[("lo", &pc(POT_LOW)), ("hi", &pc(POT_HIGH))],
@@ -845,6 +1020,7 @@ fn nine_box(
     for (n, key) in [
         (top, "nine_box_top_grade"),
         (no_grade, "nine_box_no_grade"),
+        (no_result, "nine_box_no_result"),
         (unassessed, "nine_box_unassessed"),
         (withheld + partly_withheld, "nine_box_withheld"),
     ] {
@@ -853,7 +1029,15 @@ fn nine_box(
         }
     }
     NineBox {
-        performance: bands.to_vec(),
+        axis: t.label(match performance {
+            Some(_) => "performance",
+            None => "attainment",
+        }),
+        title: t.label(match performance {
+            Some(_) => "nine_box_title",
+            None => "nine_box_title_attainment",
+        }),
+        performance: performance_bands,
         rows,
         shown,
         names,

@@ -198,7 +198,11 @@ fn a_competency_only_a_suppressed_group_rated_is_withheld_everywhere() {
     assert!(!heat.contains(&"+2.0".to_string()), "{heat:?}");
     assert_eq!(
         texts(&team, "#people tbody tr"),
-        ["Pat P1 G ‡ ‡ ‡ —", "Quinn P2 G 4.00 100.0% G —"]
+        [
+            // The verdict rests on withheld b and c: its reasons are too.
+            "Pat P1 G ‡ ‡ ‡ — ‡",
+            "Quinn P2 G 4.00 100.0% G — meets G (borderline): Alpha 4.00 ≥ 3.00 (insufficient ratings); Beta 4.00 ≥ 3.00 (insufficient ratings); Gamma 4.00 ≥ 3.00 (insufficient ratings)"
+        ]
     );
 }
 
