@@ -45,7 +45,8 @@ REL_TOL = 1e-9
 
 
 def ensure_venv(check: bool) -> None:
-    """Re-executes this script inside a venv that has the pinned packages."""
+    """Re-executes the running script (this one, or another reference script
+    that imports this function) inside a venv that has the pinned packages."""
     if os.environ.get("KSA_STATS_IN_VENV") == "1":
         return
     key = hashlib.sha256(" ".join(PINS).encode()).hexdigest()[:12]
@@ -64,11 +65,13 @@ def ensure_venv(check: bool) -> None:
             stamp.write_text("\n".join(PINS))
     except (subprocess.CalledProcessError, OSError) as e:
         if check:
-            print(f"note: stats reference check skipped: cannot install {PINS} ({e})", file=sys.stderr)
+            name = Path(sys.argv[0]).stem
+            print(f"note: {name} check skipped: cannot install {PINS} ({e})", file=sys.stderr)
             sys.exit(0)
         raise
     env = dict(os.environ, KSA_STATS_IN_VENV="1")
-    sys.exit(subprocess.run([str(python), __file__, *sys.argv[1:]], env=env).returncode)
+    script = str(Path(sys.argv[0]).resolve())
+    sys.exit(subprocess.run([str(python), script, *sys.argv[1:]], env=env).returncode)
 
 
 # ---------------------------------------------------------------- data

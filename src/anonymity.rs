@@ -359,6 +359,13 @@ impl View {
         self.withheld[c]
     }
 
+    /// Whether any score of the page rests on hidden ratings (withheld, or
+    /// blended into a shown score): a resample of the person's ratings
+    /// would then show their spread (`analysis::bootstrap`).
+    pub fn rests_on_hidden(&self) -> bool {
+        self.any_withheld() || self.blends_hidden.contains(&true)
+    }
+
     pub fn competency(&self, c: usize) -> Shown<f64> {
         Shown::new(self.scores.competency[c], self.withheld[c])
     }

@@ -63,6 +63,10 @@ pub enum Command {
         grade: String,
         #[arg(long)]
         weighting: Option<String>,
+        /// keep: scoring.md §6 order; last: within each period, candidates with a knock-out
+        /// (a critical competency short or not assessed) after all others, ranks unchanged.
+        #[arg(long, value_enum, default_value_t = crate::output::tables::Knockouts::Keep)]
+        knockouts: crate::output::tables::Knockouts,
     },
     /// Training plans per person, or a team's training-needs analysis (--team).
     Plan(PlanArgs),
@@ -262,6 +266,13 @@ pub struct ReportArgs {
     /// performance axis becomes job performance (task and objective scores).
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
+    /// Compare report: resamples of each candidate's ratings for the 95% intervals of
+    /// overall, fit and rank (0 = none; at most 100,000).
+    #[arg(long, value_name = "N", default_value_t = crate::analysis::bootstrap::DEFAULT_RESAMPLES)]
+    pub bootstrap: usize,
+    /// Compare report: seed of the resampling; the same seed gives the same intervals.
+    #[arg(long, value_name = "S", default_value_t = crate::analysis::bootstrap::DEFAULT_SEED)]
+    pub seed: u64,
 }
 
 /// Which table `ksa stats` writes (definitions: README, "Measurement quality").

@@ -19,6 +19,7 @@ pub mod output;
 pub mod plan;
 pub mod privacy;
 pub mod report;
+pub mod rng;
 pub mod sample;
 pub mod score;
 

@@ -1,4 +1,5 @@
 pub mod appraise;
+pub mod bootstrap;
 pub mod explain;
 pub mod promote;
 pub mod revision;

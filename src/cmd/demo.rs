@@ -225,7 +225,15 @@ pub fn run(out: &Path, model: Option<&Path>, quiet: bool) -> Result<()> {
 
     // 3. Recruitment: candidates ranked for the RM grade (another model: its
     // middle grade), attributes weighted most (`recruitment_choice`).
-    let candidates = ingest::ingest(model, std::slice::from_ref(&cands_path), &opts)?;
+    // Ratings kept: the comparison's intervals resample them.
+    let candidates = ingest::ingest(
+        model,
+        std::slice::from_ref(&cands_path),
+        &IngestOptions {
+            keep_ratings: true,
+            ..opts.clone()
+        },
+    )?;
     super::warn_all(&candidates.warnings, quiet);
     let recruit = Weights::new(
         model,
@@ -274,6 +282,7 @@ pub fn run(out: &Path, model: Option<&Path>, quiet: bool) -> Result<()> {
                 cost: None,
             },
             latest,
+            None,
             s.as_mut(),
         )?;
         s.finish()
@@ -380,6 +389,8 @@ fn write_reports(
         &compare::CompareOptions {
             grade,
             period: None,
+            resamples: crate::analysis::bootstrap::DEFAULT_RESAMPLES,
+            seed: crate::analysis::bootstrap::DEFAULT_SEED,
         },
     )?;
     index.links.push(IndexLink {

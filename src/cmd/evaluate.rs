@@ -212,6 +212,13 @@ pub fn output_format(eval: &EvalArgs) -> Format {
     }
 }
 
+/// The columns the chosen format adds to §7's (`tables::Extra`), with the
+/// words of a terminal table in `--lang`.
+pub fn extra(eval: &EvalArgs, model: &Model) -> Result<tables::Extra> {
+    let lang = super::model::parse_lang(eval.lang.as_deref(), model.language)?;
+    Ok(tables::Extra::of(output_format(eval), lang))
+}
+
 pub fn resolve_grade(model: &Model, g: &str) -> Result<usize> {
     model.find_grade(g.trim()).ok_or_else(|| {
         KsaError::invalid(format!(
@@ -345,14 +352,15 @@ pub fn score(
     let model = read_model(eval, quiet)?;
     let g = grade.map(|g| resolve_grade(&model, g)).transpose()?;
     let weights = Weights::new(&model, resolve_weighting(&model, weighting)?);
+    let extra = extra(eval, &model)?;
     let data = read_data(eval, &model, quiet, false)?;
     let table = Table {
         sheet: "scores",
-        columns: tables::score_columns(),
+        columns: tables::score_columns_for(extra),
         heatmap: true,
     };
     emit(eval, &model, &data, table, |sink, heatmap| {
-        tables::write_scores_with_heatmap(&model, &data, &weights, g, sink, heatmap)
+        tables::write_scores_with_heatmap(&model, &data, &weights, g, extra, sink, heatmap)
     })
 }
 
@@ -372,18 +380,28 @@ pub fn place(eval: &EvalArgs, weighting: Option<&str>, quiet: bool) -> Result<()
     })
 }
 
-pub fn compare(eval: &EvalArgs, grade: &str, weighting: Option<&str>, quiet: bool) -> Result<()> {
+pub fn compare(
+    eval: &EvalArgs,
+    grade: &str,
+    weighting: Option<&str>,
+    knockouts: tables::Knockouts,
+    quiet: bool,
+) -> Result<()> {
     let model = read_model(eval, quiet)?;
     let g = resolve_grade(&model, grade)?;
     let weights = Weights::new(&model, resolve_weighting(&model, weighting)?);
+    let layout = tables::CompareLayout {
+        extra: extra(eval, &model)?,
+        knockouts,
+    };
     let data = read_data(eval, &model, quiet, false)?;
     // The heatmap shows each candidate's gaps against the grade compared for.
     let table = Table {
         sheet: "candidates",
-        columns: tables::compare_columns(&model),
+        columns: tables::compare_columns_for(&model, layout.extra),
         heatmap: true,
     };
     emit(eval, &model, &data, table, |sink, heatmap| {
-        tables::write_comparison_with_heatmap(&model, &data, &weights, g, sink, heatmap)
+        tables::write_comparison_with_heatmap(&model, &data, &weights, g, layout, sink, heatmap)
     })
 }

@@ -3,14 +3,25 @@
 //! period, then fit to the next grade (descending), then person_id.
 
 use super::evaluate::{output_format, read_data, read_model, resolve_weighting};
+use crate::analysis::explain;
 use crate::analysis::promote::{self, Promotion};
 use crate::cli::PromoteArgs;
 use crate::error::Result;
 use crate::ingest::Dataset;
-use crate::model::Model;
-use crate::output::{self, dest, Sink, Value};
+use crate::model::{Language, Model};
+use crate::output::{self, dest, Format, Sink, Value};
 use crate::plan::Budget;
 use crate::score::{self, Weights};
+
+/// The columns of `ksa promote`; a terminal table (`why`) ends with the
+/// verdict on the next grade in words, as `ksa explain` says it.
+pub fn columns_for(why: Option<Language>) -> Vec<String> {
+    let mut cols = columns();
+    if why.is_some() {
+        cols.push("why".into());
+    }
+    cols
+}
 
 pub fn columns() -> Vec<String> {
     [
@@ -52,9 +63,12 @@ pub fn run(args: &PromoteArgs, quiet: bool) -> Result<()> {
     let period = args.period.as_deref().map(str::trim);
 
     let format = output_format(eval);
+    let lang = super::model::parse_lang(eval.lang.as_deref(), model.language)?;
+    let why = (format == Format::Table).then_some(lang);
     dest::write_output(eval.out.as_deref(), |w| {
-        let mut sink = output::sink(format, columns(), w, eval.bom, (&model.id, &model.version))?;
-        write_readiness(&model, &data, &weights, budget, period, sink.as_mut())?;
+        let meta = (model.id.as_str(), model.version.as_str());
+        let mut sink = output::sink(format, columns_for(why), w, eval.bom, meta)?;
+        write_readiness(&model, &data, &weights, budget, period, why, sink.as_mut())?;
         sink.finish()
     })?;
     eprintln!("{}", data.summary);
@@ -62,16 +76,18 @@ pub fn run(args: &PromoteArgs, quiet: bool) -> Result<()> {
 }
 
 /// The readiness rows of every person-period (of `period` when given), in
-/// the order of the module docs. Also used by `ksa demo`.
+/// the order of the module docs, with the `why` column in that language
+/// when given. Also used by `ksa demo`.
 pub fn write_readiness(
     model: &Model,
     data: &Dataset,
     weights: &Weights,
     budget: Budget,
     period: Option<&str>,
+    why: Option<Language>,
     sink: &mut dyn Sink,
 ) -> std::io::Result<()> {
-    let mut by_period: std::collections::BTreeMap<&str, Vec<(usize, Promotion)>> =
+    let mut by_period: std::collections::BTreeMap<&str, Vec<(usize, Promotion, String)>> =
         Default::default();
     for pp in 0..data.people.len() {
         let p = &data.people[pp];
@@ -80,16 +96,23 @@ pub fn write_readiness(
         }
         let s = score::score_person(model, data, pp, weights);
         let r = promote::readiness(model, &s, p.grade, weights, budget);
-        by_period.entry(&p.period).or_default().push((pp, r));
+        let words = match (why, r.next) {
+            (Some(lang), Some(next)) => {
+                let spreads = explain::spreads(model, data, pp);
+                explain::sentence(model, &explain::explain(model, &s, &spreads, next), lang)
+            }
+            _ => String::new(),
+        };
+        by_period.entry(&p.period).or_default().push((pp, r, words));
     }
 
     for rows in by_period.values() {
         let keys: Vec<(&str, Option<f64>)> = rows
             .iter()
-            .map(|(pp, r)| (data.people[*pp].person_id.as_str(), r.fit))
+            .map(|(pp, r, _)| (data.people[*pp].person_id.as_str(), r.fit))
             .collect();
         for i in promote::order(&keys) {
-            let (pp, r) = &rows[i];
+            let (pp, r, words) = &rows[i];
             let p = &data.people[*pp];
             let grade_id =
                 |g: Option<usize>| g.map_or(Value::Missing, |g| Value::Text(&model.grades[g].id));
@@ -105,7 +128,7 @@ pub fn write_readiness(
                 .map(|(c, b)| format!("{}:{}", model.competencies[*c].id, b.code()))
                 .collect::<Vec<_>>()
                 .join(";");
-            sink.row(&[
+            let mut row = vec![
                 Value::Text(&p.person_id),
                 Value::Text(&p.period),
                 p.name.as_deref().map_or(Value::Missing, Value::Text),
@@ -124,7 +147,11 @@ pub fn write_readiness(
                 Value::Num(r.cost, 2),
                 Value::Num(r.fit_after, 4),
                 Value::Text(&blockers),
-            ])?;
+            ];
+            if why.is_some() {
+                row.push(Value::Text(words));
+            }
+            sink.row(&row)?;
         }
     }
     Ok(())

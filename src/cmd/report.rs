@@ -63,6 +63,20 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
             "--budget-hours/--budget-cost apply to individual and team reports: the comparison has no training plan",
         ));
     }
+    let resampling = args.bootstrap != crate::analysis::bootstrap::DEFAULT_RESAMPLES
+        || args.seed != crate::analysis::bootstrap::DEFAULT_SEED;
+    if args.kind != ReportKind::Compare && resampling {
+        return Err(KsaError::invalid(
+            "--bootstrap/--seed apply to the compare report: they give its rank intervals",
+        ));
+    }
+    if args.bootstrap > crate::analysis::bootstrap::MAX_RESAMPLES {
+        return Err(KsaError::invalid(format!(
+            "--bootstrap {}: more than {}, the limit on resamples",
+            args.bootstrap,
+            crate::error::thousands(crate::analysis::bootstrap::MAX_RESAMPLES as u64)
+        )));
+    }
     if args.kind != ReportKind::Team && args.results.is_some() {
         return Err(KsaError::invalid(
             "--results applies to the team report: its 9-box shows job performance from it",
@@ -89,7 +103,9 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
     // quality section needs who rated whom (ICCs, rater leniency).
     let mut opts = reading_flags(eval).ingest_options(Out::Folder(&out), &other_inputs)?;
     opts.keep_comments = args.kind == ReportKind::Individual;
-    opts.keep_ratings = args.kind == ReportKind::Team;
+    // The compare report resamples each candidate's ratings.
+    opts.keep_ratings =
+        args.kind == ReportKind::Team || (args.kind == ReportKind::Compare && args.bootstrap > 0);
     opts.progress = !quiet;
     let mut data = crate::ingest::ingest(&model, &eval.evals, &opts)?;
     super::warn_all(&data.warnings, quiet);
@@ -165,6 +181,8 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
                 // Checked above: compare always has a grade.
                 grade: grade.unwrap_or_default(),
                 period: args.period.clone(),
+                resamples: args.bootstrap,
+                seed: args.seed,
             };
             announce(&report::write_page(
                 &folder,

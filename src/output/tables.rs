@@ -2,8 +2,9 @@
 
 use super::xlsx::Heatmap;
 use super::{Sink, Value};
+use crate::analysis::explain;
 use crate::ingest::Dataset;
-use crate::model::Model;
+use crate::model::{Language, Model};
 use crate::score::{self, Weights};
 use std::io;
 
@@ -24,6 +25,16 @@ pub fn score_columns() -> Vec<String> {
     .collect()
 }
 
+/// `score_columns`, with `name` after `person_id` in a terminal table
+/// (`Extra::Table`); CSV and JSON keep §7's.
+pub fn score_columns_for(extra: Extra) -> Vec<String> {
+    let mut cols = score_columns();
+    if let Extra::Table(_) = extra {
+        cols.insert(1, "name".into());
+    }
+    cols
+}
+
 /// `ksa score`: per person and period, the overall row, then each category
 /// followed by its competencies, in model order.
 pub fn write_scores(
@@ -33,7 +44,7 @@ pub fn write_scores(
     forced_grade: Option<usize>,
     sink: &mut dyn Sink,
 ) -> io::Result<()> {
-    write_scores_with_heatmap(model, data, weights, forced_grade, sink, None)
+    write_scores_with_heatmap(model, data, weights, forced_grade, Extra::None, sink, None)
 }
 
 /// `write_scores`, also giving each person's competency gaps to an Excel
@@ -43,9 +54,11 @@ pub fn write_scores_with_heatmap(
     data: &Dataset,
     weights: &Weights,
     forced_grade: Option<usize>,
+    extra: Extra,
     sink: &mut dyn Sink,
     mut heatmap: Option<&mut Heatmap>,
 ) -> io::Result<()> {
+    let named = matches!(extra, Extra::Table(_));
     for pp in data.sorted() {
         let p = &data.people[pp];
         let s = score::score_person(model, data, pp, weights);
@@ -57,20 +70,27 @@ pub fn write_scores_with_heatmap(
             h.person(&p.person_id, &p.period, target_id, gaps)?;
         }
         let tg = target_id.map_or(Value::Missing, Value::Text);
-        let head = [Value::Text(&p.person_id), Value::Text(&p.period), tg];
+        let name = p.name.as_deref().map_or(Value::Missing, Value::Text);
         let mut emit =
             |kind: &str, id: &str, sc: Option<f64>, req: Option<f64>, gap: Option<f64>, n: u64| {
-                sink.row(&[
-                    head[0],
-                    head[1],
-                    head[2],
+                let mut row = [
+                    Value::Text(&p.person_id),
+                    name,
+                    Value::Text(&p.period),
+                    tg,
                     Value::Text(kind),
                     Value::Text(id),
                     Value::Num(sc, 2),
                     Value::Num(req, 2),
                     Value::Num(gap, 2),
                     Value::Int(n),
-                ])
+                ];
+                if named {
+                    sink.row(&row)
+                } else {
+                    row.copy_within(2.., 1);
+                    sink.row(&row[..9])
+                }
             };
         emit(
             "overall",
@@ -149,12 +169,86 @@ pub fn write_placements(
 }
 
 pub fn compare_columns(model: &Model) -> Vec<String> {
+    compare_columns_for(model, Extra::None)
+}
+
+/// What an output carries beyond the §7 columns, which CSV keeps exactly
+/// (scripts depend on them): a terminal table is read by people and shows
+/// names and, for `compare`, the knock-out mark and the verdict in
+/// words (`ksa explain`'s sentence) in `--lang`; JSON gets the same facts
+/// as fields for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extra {
+    None,
+    Json,
+    Table(Language),
+}
+
+impl Extra {
+    /// The extra of an output format.
+    pub fn of(format: super::Format, lang: Language) -> Extra {
+        match format {
+            super::Format::Table => Extra::Table(lang),
+            super::Format::Json => Extra::Json,
+            super::Format::Csv | super::Format::Xlsx => Extra::None,
+        }
+    }
+}
+
+/// The columns of `ksa compare`: §7's, then for JSON `name`, `knockout`
+/// and `blockers` (`id:status;…`, as `ksa promote` writes them); a
+/// terminal table has `name` after `person_id` and ends with the knock-out
+/// mark and the reasons.
+pub fn compare_columns_for(model: &Model, extra: Extra) -> Vec<String> {
     let mut cols: Vec<String> = ["rank", "person_id", "period", "fit", "meets", "overall"]
         .iter()
         .map(|s| s.to_string())
         .collect();
+    if let Extra::Table(_) = extra {
+        cols.insert(2, "name".into());
+    }
     cols.extend(model.categories.iter().map(|c| c.id.clone()));
+    match extra {
+        Extra::None => {}
+        Extra::Json => cols.extend(["name", "knockout", "blockers"].map(String::from)),
+        Extra::Table(_) => cols.extend(["knockout", "why"].map(String::from)),
+    }
     cols
+}
+
+/// `--knockouts`: where candidates with a knock-out go in the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Knockouts {
+    /// scoring.md §6 order, knock-outs where their fit puts them.
+    #[default]
+    Keep,
+    /// Within each period, every candidate with a knock-out after every
+    /// candidate without one; each keeps its §6 rank.
+    Last,
+}
+
+/// A blocker list as `ksa promote` and `ksa compare` JSON write it:
+/// `competency_id:status` joined by `;`.
+pub fn blocker_codes(model: &Model, blockers: &[score::CompetencyStatus]) -> String {
+    blockers
+        .iter()
+        .map(|b| {
+            format!(
+                "{}:{}",
+                model.competencies[b.competency].id,
+                b.status.code()
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// The knock-out mark of a terminal table.
+pub fn knockout_mark(lang: Language) -> &'static str {
+    match lang {
+        Language::Zh => "淘汰",
+        Language::En => "knock-out",
+    }
 }
 
 /// One ranked candidate of `ksa compare`.
@@ -164,16 +258,21 @@ pub struct CandidateRow {
     pub rank: usize,
     pub fit: Option<f64>,
     pub meets: bool,
+    /// A critical competency required at the grade is short or not
+    /// assessed (`score::knockouts`).
+    pub knockout: bool,
     pub scores: score::PersonScores,
 }
 
 /// Ranks every person-period as a candidate for `grade`, within each period
-/// (scoring.md §6), ordered by period, rank, person_id.
+/// (scoring.md §6), ordered by period, rank, person_id; with
+/// `Knockouts::Last`, knock-outs follow the others within each period.
 pub fn rank_for_grade(
     model: &Model,
     data: &Dataset,
     weights: &Weights,
     grade: usize,
+    knockouts: Knockouts,
 ) -> Vec<CandidateRow> {
     let mut by_period: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
     for pp in 0..data.people.len() {
@@ -207,6 +306,7 @@ pub fn rank_for_grade(
                     rank: r.rank,
                     fit: *f,
                     meets: score::meets(model, s, grade),
+                    knockout: !score::knockouts(model, s, grade).is_empty(),
                     scores: s.clone(),
                 }
             })
@@ -219,6 +319,10 @@ pub fn rank_for_grade(
                     .cmp(&data.people[b.pp].person_id),
             )
         });
+        if knockouts == Knockouts::Last {
+            // Stable: each part keeps its rank order.
+            rows.sort_by_key(|r| r.knockout);
+        }
         out.extend(rows);
     }
     out
@@ -231,36 +335,81 @@ pub fn write_comparison(
     grade: usize,
     sink: &mut dyn Sink,
 ) -> io::Result<()> {
-    write_comparison_with_heatmap(model, data, weights, grade, sink, None)
+    let layout = CompareLayout {
+        extra: Extra::None,
+        knockouts: Knockouts::Keep,
+    };
+    write_comparison_with_heatmap(model, data, weights, grade, layout, sink, None)
 }
 
-/// `write_comparison`, also giving each candidate's competency gaps against
-/// `grade` to an Excel gap heatmap, in rank order.
+/// How `ksa compare` lays its rows out: the columns beyond §7 and where
+/// knock-outs go.
+#[derive(Debug, Clone, Copy)]
+pub struct CompareLayout {
+    pub extra: Extra,
+    pub knockouts: Knockouts,
+}
+
+/// `write_comparison` in `layout`, also giving each candidate's competency
+/// gaps against `grade` to an Excel gap heatmap, in row order.
 pub fn write_comparison_with_heatmap(
     model: &Model,
     data: &Dataset,
     weights: &Weights,
     grade: usize,
+    layout: CompareLayout,
     sink: &mut dyn Sink,
     mut heatmap: Option<&mut Heatmap>,
 ) -> io::Result<()> {
-    let mut row: Vec<Value> = Vec::new();
-    for c in rank_for_grade(model, data, weights, grade) {
+    for c in rank_for_grade(model, data, weights, grade, layout.knockouts) {
         let p = &data.people[c.pp];
         if let Some(h) = heatmap.as_deref_mut() {
             let g = score::gaps(model, &c.scores, grade, weights);
             let target = Some(model.grades[grade].id.as_str());
             h.person(&p.person_id, &p.period, target, Some(&g.competency_gap))?;
         }
-        row.clear();
+        let name = p.name.as_deref().map_or(Value::Missing, Value::Text);
+        // The reasons, as `ksa explain` gives them.
+        let words = match layout.extra {
+            Extra::None => String::new(),
+            Extra::Json => blocker_codes(model, &score::blockers(model, &c.scores, grade)),
+            Extra::Table(lang) => {
+                let spreads = explain::spreads(model, data, c.pp);
+                explain::sentence(
+                    model,
+                    &explain::explain(model, &c.scores, &spreads, grade),
+                    lang,
+                )
+            }
+        };
+        let mut row: Vec<Value> = Vec::with_capacity(12 + model.categories.len());
         row.push(Value::Int(c.rank as u64));
         row.push(Value::Text(&p.person_id));
+        if let Extra::Table(_) = layout.extra {
+            row.push(name);
+        }
         row.push(Value::Text(&p.period));
         row.push(Value::Num(c.fit, 4));
         row.push(Value::Bool(c.meets));
         row.push(Value::Num(c.scores.overall, 2));
         for k in 0..model.categories.len() {
             row.push(Value::Num(c.scores.category[k], 2));
+        }
+        match layout.extra {
+            Extra::None => {}
+            Extra::Json => {
+                row.push(name);
+                row.push(Value::Bool(c.knockout));
+                row.push(Value::Text(&words));
+            }
+            Extra::Table(lang) => {
+                row.push(Value::Text(if c.knockout {
+                    knockout_mark(lang)
+                } else {
+                    ""
+                }));
+                row.push(Value::Text(&words));
+            }
         }
         sink.row(&row)?;
     }

@@ -7,9 +7,18 @@
 //! withheld (‡), since their place in the order would tell what the
 //! withheld ratings said. The others are ranked among themselves, so no
 //! gap in the ranks hints at where a withheld one stood.
+//!
+//! Candidates with a knock-out (`score::knockouts`) are marked 淘汰 and
+//! listed after every candidate without one, each with its §6 rank. Each
+//! candidate's overall, fit and rank carry a 95% interval from a seeded
+//! bootstrap of their ratings (`analysis::bootstrap`); a candidate whose
+//! rank interval overlaps that of the candidate ranked just above is
+//! marked ≈: their order may be chance. A candidate whose scores rest on
+//! hidden ratings gets no interval.
 
 use super::charts::{self, Series};
 use super::{num_shown, pct, Card, Env, Page};
+use crate::analysis::bootstrap::{self, Candidate, Interval, Resampled};
 use crate::anonymity::{Shown, View};
 use crate::error::Result;
 use crate::ingest::Dataset;
@@ -21,6 +30,9 @@ use serde::Serialize;
 pub struct CompareOptions {
     pub grade: usize,
     pub period: Option<String>,
+    /// Bootstrap resamples for the intervals; 0 = none.
+    pub resamples: usize,
+    pub seed: u64,
 }
 
 #[derive(Serialize)]
@@ -35,6 +47,12 @@ struct RankRow {
     overall: String,
     categories: Vec<String>,
     knockouts: Vec<String>,
+    /// "2–5", or why there is none (empty when intervals are off).
+    rank_interval: String,
+    /// The rank interval overlaps that of the candidate ranked just above.
+    indistinct: bool,
+    fit_interval: String,
+    overall_interval: String,
 }
 
 #[derive(Serialize)]
@@ -69,6 +87,13 @@ struct CompareCtx {
     knockout_count: usize,
     /// Some matrix cell reads ‡.
     any_withheld: bool,
+    /// Intervals are shown (bootstrap on and within its limit).
+    intervals: bool,
+    /// What the page says of the intervals: how they were made, or why
+    /// there are none.
+    interval_note: String,
+    /// Some candidate is marked ≈.
+    any_indistinct: bool,
 }
 
 pub fn file_name(env: &Env, grade: usize) -> String {
@@ -108,17 +133,56 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
     // Knock-outs: a critical competency required at the grade that is not
     // assessed or below its requirement; a withheld one decides nothing.
     let knockouts = |v: &View| -> Vec<String> {
-        score::statuses(m, &v.scores, g)
+        score::knockouts(m, &v.scores, g)
             .into_iter()
-            .filter(|x| x.critical && x.status.blocks() && !v.withheld(x.competency))
+            .filter(|x| !v.withheld(x.competency))
             .map(|x| m.competencies[x.competency].name.clone())
             .collect()
+    };
+
+    let resampled = resample(env, data, &scored, opts);
+    let intervals = matches!(resampled, Ok(Some(_)));
+    let interval_note = match &resampled {
+        Ok(Some(_)) => t.fill(
+            "interval_note",
+            &[
+                ("resamples", &crate::error::thousands(opts.resamples as u64)),
+                ("seed", &opts.seed.to_string()),
+            ],
+        ),
+        Ok(None) => String::new(),
+        Err(work) => t.fill(
+            "interval_limit",
+            &[
+                ("candidates", &scored.len().to_string()),
+                ("resamples", &crate::error::thousands(opts.resamples as u64)),
+                ("limit", &crate::error::thousands(*work as u64)),
+            ],
+        ),
+    };
+    let resampled = resampled.ok().flatten();
+    let ci = |i: Option<Interval>, digits: usize, scale: f64| -> String {
+        i.map(|x| {
+            format!(
+                "{}–{}",
+                format_rounded(x.low * scale, digits),
+                format_rounded(x.high * scale, digits)
+            )
+        })
+        .unwrap_or_default()
+    };
+    // Rank intervals in rank order, for ≈ against the one ranked above.
+    let rank_span = |i: usize| match resampled.as_ref().map(|r| &r[i]) {
+        Some(Resampled::Intervals(x)) => Some(x.rank),
+        _ => None,
     };
 
     let mut ranking = Vec::new();
     let mut matrix = Vec::new();
     let mut knockout_count = 0;
     let mut meets_count = 0;
+    let mut above: Option<(usize, usize)> = None;
+    let mut listed: Vec<(bool, &score::Ranked, RankRow, MatrixRow)> = Vec::new();
     for r in &ranked {
         let (pp, v, f) = &scored[r.index];
         let p = &data.people[*pp];
@@ -129,7 +193,31 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
         // The fit is shown, so no required competency is withheld.
         let meets = v.meets(m, g) == Shown::Value(true);
         meets_count += meets as usize;
-        ranking.push(RankRow {
+        let span = rank_span(r.index);
+        let indistinct = matches!((above, span), (Some(a), Some(b)) if b.0 <= a.1);
+        if span.is_some() {
+            above = span;
+        }
+        let (rank_interval, fit_interval, overall_interval) =
+            match resampled.as_ref().map(|x| &x[r.index]) {
+                Some(Resampled::Intervals(x)) => (
+                    if x.rank.0 == x.rank.1 {
+                        x.rank.0.to_string()
+                    } else {
+                        format!("{}–{}", x.rank.0, x.rank.1)
+                    },
+                    ci(x.fit, 1, 100.0),
+                    ci(x.overall, 2, 1.0),
+                ),
+                Some(Resampled::Insufficient) => (
+                    t.label("insufficient_ratings"),
+                    String::new(),
+                    String::new(),
+                ),
+                Some(Resampled::Fixed) => ("‡".into(), String::new(), String::new()),
+                None => Default::default(),
+            };
+        let row = RankRow {
             rank: r.rank,
             name: super::display_name(p),
             person_id: p.person_id.clone(),
@@ -143,8 +231,12 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
                 .map(|k| num_shown(v.category(k)))
                 .collect(),
             knockouts: ko,
-        });
-        matrix.push(MatrixRow {
+            rank_interval,
+            indistinct,
+            fit_interval,
+            overall_interval,
+        };
+        let cells = MatrixRow {
             name: format!("{} ({})", super::display_name(p), p.person_id),
             cells: m
                 .competencies
@@ -167,10 +259,21 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
                     }
                 })
                 .collect(),
-        });
+        };
+        listed.push((!row.knockouts.is_empty(), r, row, cells));
     }
+    // Every candidate without a knock-out first, each part in rank order;
+    // the radar shows the first five so listed.
+    listed.sort_by_key(|x| x.0);
+    let mut order = Vec::with_capacity(listed.len());
+    for (_, r, row, cells) in listed {
+        order.push(r);
+        ranking.push(row);
+        matrix.push(cells);
+    }
+    let any_indistinct = ranking.iter().any(|r| r.indistinct);
 
-    let top: Vec<Series> = ranked
+    let top: Vec<Series> = order
         .iter()
         .take(5)
         .enumerate()
@@ -260,6 +363,9 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
             .collect(),
         matrix,
         knockout_count,
+        intervals,
+        interval_note,
+        any_indistinct,
     };
     let title = format!("{} · {}", t.label("title_compare"), m.grades[g].name);
     let mut ctx = env.base_context(&title);
@@ -268,4 +374,38 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
         file_name: file_name(env, g),
         html: t.render("compare.html", &ctx)?,
     })
+}
+
+/// The bootstrap over the ranked candidates (`scored` order): `Ok(None)`
+/// when it is off, `Err(limit)` when candidates × resamples exceed
+/// `bootstrap::MAX_WORK`. Candidates whose page rests on hidden ratings
+/// are kept fixed (`View::rests_on_hidden`).
+fn resample(
+    env: &Env,
+    data: &Dataset,
+    scored: &[(usize, View, Option<f64>)],
+    opts: &CompareOptions,
+) -> std::result::Result<Option<Vec<Resampled>>, usize> {
+    if opts.resamples == 0 || scored.is_empty() {
+        return Ok(None);
+    }
+    if scored.len().saturating_mul(opts.resamples) > bootstrap::MAX_WORK {
+        return Err(bootstrap::MAX_WORK);
+    }
+    let candidates: Vec<Candidate> = scored
+        .iter()
+        .map(|(pp, v, _)| Candidate {
+            pp: *pp,
+            fixed: v.rests_on_hidden(),
+        })
+        .collect();
+    Ok(Some(bootstrap::intervals(
+        env.model,
+        data,
+        &env.weights,
+        opts.grade,
+        &candidates,
+        opts.resamples,
+        opts.seed,
+    )))
 }

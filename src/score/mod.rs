@@ -20,7 +20,9 @@ pub use fit::{attainment, fit};
 pub use gap::{gaps, Gaps};
 pub use place::{meets, placement};
 pub use rank::{rank_candidates, Ranked};
-pub use status::{at_least, status, statuses, CompetencyStatus, Status, ALLOWANCE};
+pub use status::{
+    at_least, blockers, knockouts, status, statuses, CompetencyStatus, Status, ALLOWANCE,
+};
 
 use crate::ingest::Dataset;
 use crate::model::{Model, Weighting};

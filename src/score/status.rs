@@ -149,6 +149,16 @@ pub fn blockers(model: &Model, s: &PersonScores, grade: usize) -> Vec<Competency
         .collect()
 }
 
+/// The knock-outs among the blockers (scoring.md §5): critical
+/// competencies required at `grade` that are short or not assessed, in tree
+/// order. A candidate with one is marked 淘汰 / knock-out in `ksa compare`.
+pub fn knockouts(model: &Model, s: &PersonScores, grade: usize) -> Vec<CompetencyStatus> {
+    blockers(model, s, grade)
+        .into_iter()
+        .filter(|x| x.critical)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

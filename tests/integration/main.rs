@@ -4,6 +4,7 @@
 mod anonymity;
 mod appraise;
 mod common;
+mod compare;
 mod customer_service;
 mod editor;
 mod excel_in;
