@@ -176,36 +176,41 @@ fn the_terminal_table_and_json_say_who_and_why() {
 fn score_table_shows_names() {
     let dir = workdir();
     let evals = sample_into(dir.path(), "s", 3, &[]);
-    let out = run_ok(
-        dir.path(),
-        &[
+    let score = |extra: &[&str]| {
+        let model = repo_arg("models/bank-rm.toml");
+        let mut args = vec![
             "score",
             "--model",
-            &repo_arg("models/bank-rm.toml"),
+            &model,
             "--evals",
             evals.to_str().unwrap(),
-            "--format",
-            "table",
-        ],
-    );
-    let mut lines = out.lines();
+        ];
+        args.extend(extra);
+        run_ok(dir.path(), &args)
+    };
+    let table = score(&["--format", "table"]);
+    let mut lines = table.lines();
     let head: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
     assert_eq!(&head[..3], ["person_id", "name", "period"]);
+    // Each row's name is the one the evaluations give its person.
+    let rows = csv_records(&std::fs::read_to_string(&evals).unwrap());
+    let (id, name) = (
+        rows[0].iter().position(|c| c == "person_id").unwrap(),
+        rows[0].iter().position(|c| c == "name").unwrap(),
+    );
+    let names: std::collections::HashMap<&str, &str> = rows[1..]
+        .iter()
+        .map(|r| (r[id].as_str(), r[name].as_str()))
+        .collect();
+    let mut checked = 0;
+    for line in lines.skip(1) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(Some(&f[1]), names.get(f[0]), "{line}");
+        checked += 1;
+    }
+    assert!(checked > 3, "{table}");
     // The CSV keeps §7's columns.
-    let csv = run_ok(
-        dir.path(),
-        &[
-            "score",
-            "--model",
-            &repo_arg("models/bank-rm.toml"),
-            "--evals",
-            evals.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        csv.starts_with("person_id,period,target_grade,kind,"),
-        "{csv}"
-    );
+    assert!(score(&[]).starts_with("person_id,period,target_grade,kind,"));
 }
 
 // ================================================================ bootstrap
