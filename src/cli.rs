@@ -33,6 +33,10 @@ pub enum Command {
         /// --people 40 --periods 2 --seed 2026 --candidates 12`).
         #[arg(long, value_name = "FILE")]
         model: Option<PathBuf>,
+        /// Language of the reports and the model tree: zh or en [default: the model's]. The
+        /// bundled model is used in that language (bank-rm.toml or bank-rm.en.toml).
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Check or show competency model files.
     #[command(subcommand)]
@@ -44,14 +48,18 @@ pub enum Command {
         /// Target grade (id or name); default: each person's own grade.
         #[arg(long)]
         grade: Option<String>,
-        #[arg(long)]
+        /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
+        /// instead of the categories' own weights.
+        #[arg(long, value_name = "W")]
         weighting: Option<String>,
     },
     /// Fit to every grade, whether it is met, and the placement.
     Place {
         #[command(flatten)]
         eval: EvalArgs,
-        #[arg(long)]
+        /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
+        /// instead of the categories' own weights.
+        #[arg(long, value_name = "W")]
         weighting: Option<String>,
     },
     /// Rank candidates for a grade.
@@ -61,7 +69,9 @@ pub enum Command {
         /// The grade candidates are ranked for (id or name).
         #[arg(long)]
         grade: String,
-        #[arg(long)]
+        /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
+        /// instead of the categories' own weights.
+        #[arg(long, value_name = "W")]
         weighting: Option<String>,
         /// keep: scoring.md §6 order; last: within each period, candidates with a knock-out
         /// (a critical competency short or not assessed) after all others, ranks unchanged.
@@ -124,7 +134,7 @@ pub enum ModelCommand {
         lang: String,
     },
     /// What a revision changed; with --evals, whose placement and fit change under it.
-    Diff(ModelDiffArgs),
+    Diff(Box<ModelDiffArgs>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -163,6 +173,15 @@ pub struct EvalArgs {
     /// Treat unknown columns as errors.
     #[arg(long)]
     pub strict: bool,
+    /// Read a header the aliases lack as one of ksa's columns, e.g. --column score=成绩 or
+    /// --column person_id=员工号 (repeatable; columns: person_id, name, grade, unit, period,
+    /// rater, rater_id, competency, score, comment).
+    #[arg(long, value_name = "COLUMN=HEADER")]
+    pub column: Vec<String>,
+    /// The header is on row (line) N of each file or sheet; the rows above it, a title, are
+    /// skipped [default: the first non-empty row].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub header_row: Option<u32>,
     /// Field delimiter, e.g. ';' or '\t' [default: ',' or tab, detected per file].
     #[arg(long, value_name = "C")]
     pub delimiter: Option<String>,
@@ -248,7 +267,9 @@ pub struct ReportArgs {
     /// Only this person (individual reports).
     #[arg(long)]
     pub person: Option<String>,
-    #[arg(long)]
+    /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
+    /// instead of the categories' own weights.
+    #[arg(long, value_name = "W")]
     pub weighting: Option<String>,
     /// Folder of templates that replace the built-in ones of the same name.
     #[arg(long, value_name = "DIR")]
@@ -346,7 +367,9 @@ pub struct PlanArgs {
     /// Only this period [with --team: default the latest].
     #[arg(long)]
     pub period: Option<String>,
-    #[arg(long)]
+    /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
+    /// instead of the categories' own weights.
+    #[arg(long, value_name = "W")]
     pub weighting: Option<String>,
 }
 
@@ -363,7 +386,9 @@ pub struct ExplainArgs {
     /// Only this period.
     #[arg(long)]
     pub period: Option<String>,
-    #[arg(long)]
+    /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
+    /// instead of the categories' own weights.
+    #[arg(long, value_name = "W")]
     pub weighting: Option<String>,
 }
 
@@ -380,7 +405,9 @@ pub struct PromoteArgs {
     /// Only this period.
     #[arg(long)]
     pub period: Option<String>,
-    #[arg(long)]
+    /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
+    /// instead of the categories' own weights.
+    #[arg(long, value_name = "W")]
     pub weighting: Option<String>,
 }
 
@@ -401,7 +428,9 @@ pub struct AppraiseArgs {
     /// [default: results-rejects.csv beside the output].
     #[arg(long, value_name = "FILE")]
     pub results_rejects: Option<PathBuf>,
-    #[arg(long)]
+    /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
+    /// instead of the categories' own weights.
+    #[arg(long, value_name = "W")]
     pub weighting: Option<String>,
 }
 
@@ -448,6 +477,9 @@ pub struct ModelDiffArgs {
     /// Treat unknown columns as errors.
     #[arg(long, requires = "evals")]
     pub strict: bool,
+    /// Read a header as one of ksa's columns, e.g. --column score=成绩 (as for `ksa score`).
+    #[arg(long, value_name = "COLUMN=HEADER", requires = "evals")]
+    pub column: Vec<String>,
     /// Field delimiter, e.g. ';' or '\t' [default: ',' or tab, detected per file].
     #[arg(long, value_name = "C", requires = "evals")]
     pub delimiter: Option<String>,

@@ -22,6 +22,7 @@ pub mod report;
 pub mod rng;
 pub mod sample;
 pub mod score;
+pub mod suggest;
 
 /// Prints an error (one line per problem, each starting with `error:`) and
 /// returns the exit status of cli.md: 0 success, 2 invalid input or usage,

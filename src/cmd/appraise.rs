@@ -234,6 +234,7 @@ pub(crate) fn read_results(
         opts.encoding,
         opts.delimiter,
         "a results file",
+        opts.header_row.map(u64::from),
     )?;
     let csv_err = |e: csv::Error| ingest::csv_error(&label, e);
     let is_empty_line = ingest::is_empty_line;

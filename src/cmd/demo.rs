@@ -11,8 +11,8 @@
 use crate::error::{KsaError, Result};
 use crate::ingest::Dataset;
 use crate::ingest::{self, IngestOptions};
-use crate::model::Model;
 use crate::model::{load_model, load_model_str};
+use crate::model::{Language, Model};
 use crate::output::{self, dest::OutputFolder, model_tree, tables, Format};
 use crate::plan::{Budget, TargetChoice};
 use crate::report::{self, audit, compare, individual, team, Env, Index, IndexLink, Templates};
@@ -63,16 +63,21 @@ struct DemoInputs {
     notes: Vec<String>,
 }
 
-/// The bundled bank model and data, as `ksa demo` always ran.
-fn bundled(out: &Path, quiet: bool) -> Result<DemoInputs> {
-    let model_path = out.join("inputs").join("bank-rm.toml");
-    let loaded = load_model_str(MODEL_ZH, &model_path.display().to_string())?;
+/// The bundled bank model and data, as `ksa demo` always ran; in English
+/// (`bank-rm.en.toml`, the same model with English names) for `--lang en`.
+fn bundled(out: &Path, lang: Option<Language>, quiet: bool) -> Result<DemoInputs> {
+    let (main, twin) = match lang {
+        Some(Language::En) => (("bank-rm.en.toml", MODEL_EN), ("bank-rm.toml", MODEL_ZH)),
+        _ => (("bank-rm.toml", MODEL_ZH), ("bank-rm.en.toml", MODEL_EN)),
+    };
+    let model_path = out.join("inputs").join(main.0);
+    let loaded = load_model_str(main.1, &model_path.display().to_string())?;
     super::warn_all(&loaded.warnings, quiet);
     Ok(DemoInputs {
         model: loaded.model,
-        model_file: "bank-rm.toml".to_string(),
-        model_bytes: Cow::Borrowed(MODEL_ZH.as_bytes()),
-        extra: vec![("bank-rm.en.toml", MODEL_EN.as_bytes())],
+        model_file: main.0.to_string(),
+        model_bytes: Cow::Borrowed(main.1.as_bytes()),
+        extra: vec![(twin.0, twin.1.as_bytes())],
         evaluations: Cow::Borrowed(EVALUATIONS),
         candidates: Cow::Borrowed(CANDIDATES),
         notes: Vec::new(),
@@ -158,12 +163,19 @@ fn write_file(folder: &OutputFolder, name: &str, bytes: &[u8]) -> Result<PathBuf
 }
 
 /// `model`: `--model FILE`, or `None` for the bundled bank model and data.
-pub fn run(out: &Path, model: Option<&Path>, quiet: bool) -> Result<()> {
-    // The model is read (and any error in it reported) before anything is written.
+pub fn run(out: &Path, model: Option<&Path>, lang: Option<&str>, quiet: bool) -> Result<()> {
+    // The flags and the model are checked (and any error in them reported)
+    // before anything is written.
+    let lang = lang
+        .map(|l| super::model::parse_lang(Some(l), Language::Zh))
+        .transpose()?;
     let mut inputs = match model {
-        None => bundled(out, quiet)?,
+        None => bundled(out, lang, quiet)?,
         Some(path) => from_model_file(path, quiet)?,
     };
+    if let Some(l) = lang {
+        inputs.model.language = l;
+    }
     // The only input read from disk is `--model`: nothing written may
     // replace it.
     let read: Vec<PathBuf> = model.iter().map(|p| p.to_path_buf()).collect();
@@ -315,6 +327,10 @@ pub fn run(out: &Path, model: Option<&Path>, quiet: bool) -> Result<()> {
             staff.summary.ratings,
             candidates.people.len(),
             candidates.summary.ratings
+        );
+        eprintln!(
+            "demo: open {} in a browser: it links every report",
+            out.join("index.html").display()
         );
     }
     Ok(())

@@ -73,6 +73,8 @@ pub fn reading_flags(eval: &EvalArgs) -> ReadingFlags<'_> {
         rejects: eval.rejects.as_deref(),
         strict: eval.strict,
         pseudonymize: eval.pseudonymize.as_deref(),
+        columns: &eval.column,
+        header_row: eval.header_row,
     }
 }
 
@@ -98,6 +100,10 @@ pub struct ReadingFlags<'a> {
     pub rejects: Option<&'a Path>,
     pub strict: bool,
     pub pseudonymize: Option<&'a str>,
+    /// `--column COLUMN=HEADER`.
+    pub columns: &'a [String],
+    /// `--header-row N`.
+    pub header_row: Option<u32>,
 }
 
 impl ReadingFlags<'_> {
@@ -147,6 +153,12 @@ impl ReadingFlags<'_> {
             keep_comments: false,
             keep_ratings: false,
             sheet: self.sheet.map(str::to_string),
+            columns: self
+                .columns
+                .iter()
+                .map(|c| ingest::columns::parse_column_flag(c))
+                .collect::<Result<_>>()?,
+            header_row: self.header_row,
             // Set by the caller, which knows about --quiet.
             progress: false,
             pseudonymize: self
@@ -222,14 +234,15 @@ pub fn extra(eval: &EvalArgs, model: &Model) -> Result<tables::Extra> {
 pub fn resolve_grade(model: &Model, g: &str) -> Result<usize> {
     model.find_grade(g.trim()).ok_or_else(|| {
         KsaError::invalid(format!(
-            "--grade: \"{g}\" is not a grade of model {} (grades: {})",
+            "--grade: \"{g}\" is not a grade of model {} (grades: {}){}",
             model.id,
             model
                 .grades
                 .iter()
                 .map(|g| format!("{} {}", g.id, g.name))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            crate::suggest::did_you_mean(g, &model.known_grades())
         ))
     })
 }

@@ -4,7 +4,7 @@
 
 use super::evaluate::{output_format, read_data, read_model, resolve_grade, resolve_weighting};
 use crate::cli::ExplainArgs;
-use crate::error::{KsaError, Result};
+use crate::error::Result;
 use crate::output::{self, dest, explain, Format};
 use crate::score::Weights;
 
@@ -34,14 +34,7 @@ pub fn run(args: &ExplainArgs, quiet: bool) -> Result<()> {
         }
         _ => p.trim().to_string(),
     });
-    if let Some(p) = &person {
-        if !data.people.iter().any(|x| &x.person_id == p) {
-            return Err(KsaError::invalid(format!(
-                "--person: \"{}\" is not a person of the data",
-                args.person.as_deref().unwrap_or_default().trim()
-            )));
-        }
-    }
+    data.check_filters(None, None, person.as_deref())?;
     let format = output_format(eval);
     let sentences = (format == Format::Table).then_some(lang);
     let sel = explain::Selection {

@@ -20,7 +20,9 @@ use crate::error::Result;
 pub fn run(cli: Cli) -> Result<()> {
     let quiet = cli.quiet;
     match cli.command {
-        Command::Demo { out, model } => demo::run(&out, model.as_deref(), quiet),
+        Command::Demo { out, model, lang } => {
+            demo::run(&out, model.as_deref(), lang.as_deref(), quiet)
+        }
         Command::Model(m) => model::run(m, quiet),
         Command::Score {
             eval,

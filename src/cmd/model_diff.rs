@@ -161,6 +161,8 @@ fn ingest_options(args: &ModelDiffArgs) -> Result<IngestOptions> {
         rejects: args.rejects.as_deref(),
         strict: args.strict,
         pseudonymize: args.pseudonymize.as_deref(),
+        columns: &args.column,
+        header_row: None,
     }
     .ingest_options(
         match args.out.as_deref() {

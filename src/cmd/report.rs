@@ -34,6 +34,16 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
             args.blind_spot_threshold
         )));
     }
+    let page_like = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+    if page_like && !out.is_dir() {
+        return Err(KsaError::invalid(format!(
+            "--out {}: ksa report writes a folder of pages, not one file; name a folder (e.g. --out reports) and the page goes inside it",
+            out.display()
+        )));
+    }
     if out.exists() && !out.is_dir() {
         return Err(KsaError::invalid(format!(
             "--out {}: is a file; ksa report writes into a folder",

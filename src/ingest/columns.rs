@@ -64,6 +64,58 @@ impl Column {
     fn index(self) -> usize {
         Column::ALL.iter().position(|&c| c == self).unwrap()
     }
+
+    /// The column a `--column` flag names by its canonical name.
+    pub fn named(name: &str) -> Option<Column> {
+        let n = name.trim().to_lowercase();
+        Column::ALL.iter().copied().find(|c| c.canonical() == n)
+    }
+
+    /// Its names in a message: "score (得分, 分数, 评分)".
+    fn with_aliases(self) -> String {
+        format!("{} ({})", self.canonical(), self.names()[1..].join(", "))
+    }
+}
+
+/// `--column COLUMN=HEADER`, checked: the column must be one of ksa's.
+pub fn parse_column_flag(flag: &str) -> Result<(Column, String)> {
+    let bad = |why: String| KsaError::invalid(format!("--column {flag}: {why}"));
+    let (name, header) = flag
+        .split_once('=')
+        .ok_or_else(|| bad("write it as COLUMN=HEADER, e.g. --column score=成绩".into()))?;
+    let header = header.trim();
+    if header.is_empty() {
+        return Err(bad("the header after = is empty".into()));
+    }
+    let column = Column::named(name).ok_or_else(|| {
+        let all: Vec<&str> = Column::ALL.iter().map(|c| c.canonical()).collect();
+        let known: Vec<crate::suggest::Known> = all
+            .iter()
+            .map(|c| crate::suggest::Known::plain(c))
+            .collect();
+        bad(format!(
+            "\"{}\" is not a column of ksa (columns: {}){}",
+            name.trim(),
+            all.join(", "),
+            crate::suggest::did_you_mean(name, &known)
+        ))
+    })?;
+    Ok((column, header.to_string()))
+}
+
+/// Whether one of `fields` names the person column (by an alias, or as
+/// `--column person_id=…` maps it).
+pub fn has_person_column(fields: &[String], mapped: &[(Column, String)]) -> bool {
+    fields.iter().any(|f| {
+        let norm = normalise_header(f);
+        mapped
+            .iter()
+            .any(|(c, h)| *c == Column::PersonId && normalise_header(h) == norm)
+            || Column::PersonId
+                .names()
+                .iter()
+                .any(|n| n.to_lowercase() == norm)
+    })
 }
 
 /// Header text as it is compared: trimmed and lower-cased.
@@ -109,7 +161,13 @@ impl Layout {
     /// Maps a header row. Header errors (evaluations.md, "Edge cases") are
     /// file-level: no person column, only one of competency/score, or two
     /// headers naming the same column.
-    pub fn from_header(headers: Vec<String>, model: &Model, label: &str) -> Result<Layout> {
+    pub fn from_header(
+        headers: Vec<String>,
+        model: &Model,
+        label: &str,
+        mapped: &[(Column, String)],
+        hint: &dyn Fn() -> String,
+    ) -> Result<Layout> {
         let mut positions: [Option<usize>; 10] = [None; 10];
         let mut competency_columns: Vec<(usize, usize)> = Vec::new();
         let mut unknown = Vec::new();
@@ -117,10 +175,16 @@ impl Layout {
 
         for (i, h) in headers.iter().enumerate() {
             let norm = normalise_header(h);
-            let known = Column::ALL
+            let known = mapped
                 .iter()
-                .copied()
-                .find(|c| c.names().iter().any(|n| n.to_lowercase() == norm));
+                .find(|(_, header)| normalise_header(header) == norm)
+                .map(|(c, _)| *c)
+                .or_else(|| {
+                    Column::ALL
+                        .iter()
+                        .copied()
+                        .find(|c| c.names().iter().any(|n| n.to_lowercase() == norm))
+                });
             match known {
                 Some(c) => {
                     if let Some(prev) = positions[c.index()] {
@@ -139,9 +203,19 @@ impl Layout {
 
         let has_comp = positions[Column::Competency.index()].is_some();
         let has_score = positions[Column::Score.index()].is_some();
+        let found = || {
+            headers
+                .iter()
+                .map(|h| format!("\"{}\"", h.trim()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         if positions[Column::PersonId.index()].is_none() {
             return Err(KsaError::invalid(format!(
-                "{label}: header: no person column (person_id, employee_id, candidate_id, 工号, 员工编号, 人员编号 or 候选人编号)"
+                "{label}: header: no person column; the header has {}; a person column is named {}, or map yours with --column person_id=HEADER{}",
+                found(),
+                Column::PersonId.with_aliases(),
+                hint()
             )));
         }
         if has_comp != has_score {
@@ -150,9 +224,18 @@ impl Layout {
             } else {
                 (Column::Score, Column::Competency)
             };
+            // One header that is nothing ksa knows is most likely it.
+            let header = match wide_candidates.as_slice() {
+                [(i, _)] => headers[*i].trim().to_string(),
+                _ => "HEADER".to_string(),
+            };
             return Err(KsaError::invalid(format!(
-                "{label}: header: a `{}` column without a `{}` column; the long format needs both, the wide format neither",
+                "{label}: header: a `{}` column without a `{}` column (the long format needs both, the wide format neither); the header has {}; a {} column is named {}, or map yours with --column {}={header}",
                 have.canonical(),
+                lack.canonical(),
+                found(),
+                lack.canonical(),
+                lack.with_aliases(),
                 lack.canonical()
             )));
         }

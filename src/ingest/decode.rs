@@ -112,7 +112,7 @@ pub fn open_utf8(path: &Path, label: &str, forced: Option<&'static Encoding>) ->
             // Detection did not check it, so check as we go.
             Box::new(BufReader::with_capacity(
                 buf,
-                StrictDecoder::with_capacity(r, UTF_8, label, buf),
+                StrictDecoder::with_capacity(r, UTF_8, label, buf).chosen(Chosen::Forced),
             ))
         } else {
             Box::new(r)
@@ -120,7 +120,12 @@ pub fn open_utf8(path: &Path, label: &str, forced: Option<&'static Encoding>) ->
     } else {
         Box::new(BufReader::with_capacity(
             buf,
-            StrictDecoder::with_capacity(BufReader::with_capacity(buf, file), encoding, label, buf),
+            StrictDecoder::with_capacity(BufReader::with_capacity(buf, file), encoding, label, buf)
+                .chosen(match (forced, bom) {
+                    (Some(_), _) => Chosen::Forced,
+                    (None, Some(_)) => Chosen::Bom,
+                    (None, None) => Chosen::Guessed,
+                }),
         ))
     };
     Ok(Decoded {
@@ -204,10 +209,22 @@ fn is_valid_utf8(r: &mut impl Read, chunk: usize) -> io::Result<bool> {
 
 /// A `Read` adapter that decodes `encoding` to UTF-8 and fails with
 /// `InvalidData` on the first malformed sequence.
+/// How the encoding of a file was chosen, which its error message says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chosen {
+    /// `--encoding`.
+    Forced,
+    /// A byte-order mark.
+    Bom,
+    /// Not valid UTF-8, so GB18030.
+    Guessed,
+}
+
 pub struct StrictDecoder<R> {
     inner: R,
     decoder: encoding_rs::Decoder,
     encoding: &'static Encoding,
+    chosen: Chosen,
     label: String,
     input: Vec<u8>,
     in_start: usize,
@@ -232,6 +249,7 @@ impl<R: Read> StrictDecoder<R> {
             inner,
             decoder: encoding.new_decoder_with_bom_removal(),
             encoding,
+            chosen: Chosen::Guessed,
             label: label.to_string(),
             input: vec![0; capacity],
             in_start: 0,
@@ -243,6 +261,12 @@ impl<R: Read> StrictDecoder<R> {
             eof: false,
             done: false,
         }
+    }
+
+    /// Says how the encoding was chosen (default: guessed).
+    pub fn chosen(mut self, chosen: Chosen) -> Self {
+        self.chosen = chosen;
+        self
     }
 
     fn refill(&mut self) -> io::Result<()> {
@@ -277,14 +301,19 @@ impl<R: Read> StrictDecoder<R> {
                 encoding_rs::DecoderResult::OutputFull => {}
                 encoding_rs::DecoderResult::Malformed(bad, _) => {
                     let at = self.consumed.saturating_sub(bad as u64);
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        format!(
-                            "{}: the file is neither valid UTF-8 nor valid {} (bad bytes at byte offset {at}); re-save it as UTF-8 or name its encoding with --encoding",
-                            self.label,
-                            self.encoding.name()
+                    let (label, enc) = (&self.label, self.encoding.name());
+                    let message = match self.chosen {
+                        Chosen::Forced => format!(
+                            "{label}: the file is not valid {enc}, the encoding --encoding names (bad bytes at byte offset {at}); leave --encoding out to detect it, or name the file's real encoding (GBK files: --encoding gb18030)"
                         ),
-                    ));
+                        Chosen::Bom => format!(
+                            "{label}: the file starts with a {enc} byte-order mark but is not valid {enc} (bad bytes at byte offset {at}); re-save it as UTF-8"
+                        ),
+                        Chosen::Guessed => format!(
+                            "{label}: the file is neither valid UTF-8 nor valid {enc} (bad bytes at byte offset {at}); re-save it as UTF-8 or name its encoding with --encoding"
+                        ),
+                    };
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, message));
                 }
             }
         }
@@ -308,6 +337,8 @@ pub struct CsvFile {
     pub reader: csv::Reader<MarkEmptyLines<Box<dyn BufRead + Send>>>,
     /// The header fields as written (a CRLF `\r` removed).
     pub headers: Vec<String>,
+    /// The header's line number.
+    pub header_line: u64,
     pub encoding: &'static Encoding,
     /// Bytes of the file read so far (ahead of the parser by at most the
     /// buffers), for progress bars.
@@ -316,21 +347,58 @@ pub struct CsvFile {
 
 /// Opens `path` as CSV. `what` names the kind of file in the message for a
 /// file without a header ("an evaluation file", "a results file").
+/// The first `most` non-empty records of a CSV file with their line
+/// numbers (the header included); empty when it cannot be read. For the
+/// messages about a header.
+pub fn peek_csv(
+    path: &Path,
+    label: &str,
+    encoding: Option<&'static Encoding>,
+    delimiter: Option<u8>,
+    most: usize,
+) -> Vec<(u64, Vec<String>)> {
+    let Ok(mut file) = open_csv(path, label, encoding, delimiter, "", None) else {
+        return Vec::new();
+    };
+    let mut rows = vec![(file.header_line, file.headers.clone())];
+    let mut record = csv::ByteRecord::new();
+    while rows.len() < most {
+        match file.reader.read_byte_record(&mut record) {
+            Ok(true) if is_empty_line(&record) => {}
+            Ok(true) => rows.push((
+                record.position().map_or(0, |p| p.line()),
+                record
+                    .iter()
+                    .map(|f| {
+                        String::from_utf8_lossy(f)
+                            .trim_end_matches('\r')
+                            .to_string()
+                    })
+                    .collect(),
+            )),
+            _ => break,
+        }
+    }
+    rows
+}
+
 pub fn open_csv(
     path: &Path,
     label: &str,
     encoding: Option<&'static Encoding>,
     delimiter: Option<u8>,
     what: &str,
+    header_row: Option<u64>,
 ) -> Result<CsvFile> {
     let mut decoded = open_utf8(path, label, encoding)?;
     let delimiter = match delimiter {
         Some(d) => d,
         None => {
-            let head = decoded
-                .reader
-                .fill_buf()
-                .map_err(|e| KsaError::invalid(format!("{label}: cannot read: {e}")))?;
+            let head = decoded.reader.fill_buf().map_err(|e| match e.kind() {
+                // A decoding error names the file itself.
+                io::ErrorKind::InvalidData => KsaError::invalid(e.to_string()),
+                _ => KsaError::invalid(format!("{label}: cannot read: {e}")),
+            })?;
             sniff_delimiter(head)
         }
     };
@@ -354,7 +422,8 @@ pub fn open_csv(
                 "{label}: no header row; {what} starts with a header"
             )));
         }
-        if !is_empty_line(&record) {
+        let line = record.position().map_or(1, |p| p.line());
+        if !is_empty_line(&record) && header_row.is_none_or(|n| line >= n) {
             break;
         }
     }
@@ -377,6 +446,7 @@ pub fn open_csv(
     Ok(CsvFile {
         reader,
         headers,
+        header_line: record.position().map_or(1, |p| p.line()),
         encoding: decoded.encoding,
         bytes_read: decoded.bytes_read,
     })

@@ -5,7 +5,7 @@
 //! memory grows with people × competencies, never with rows. Scoring later is
 //! a pure function of the resulting `Dataset`.
 
-mod columns;
+pub mod columns;
 mod date_format;
 mod decode;
 mod ods_limits;
@@ -58,6 +58,12 @@ pub struct IngestOptions {
     /// `--sheet`: the sheet of each workbook to read, by name or 1-based
     /// number in tab order; `None` reads the first. CSV files ignore it.
     pub sheet: Option<String>,
+    /// `--column COLUMN=HEADER`: headers read as ksa's columns beside the
+    /// aliases (`columns::Column::names`).
+    pub columns: Vec<(columns::Column, String)>,
+    /// `--header-row N`: the header is row (line) N of each file or sheet;
+    /// the rows above it are a title and are skipped.
+    pub header_row: Option<u32>,
     /// Progress bars for large inputs are allowed (not `--quiet`); they are
     /// shown only when stderr is a terminal.
     pub progress: bool,

@@ -212,19 +212,31 @@ impl<'m> Ingestor<'m> {
     /// Reads one evaluation file: a workbook (by its extension) or CSV.
     pub fn read_file(&mut self, path: &Path, label: &str) -> Result<()> {
         if let Some(format) = sheet::format_of(path) {
-            return self.read_sheet(path, label, format);
+            match sheet::content_of(path, format) {
+                sheet::Content::Workbook => return self.read_sheet(path, label, format),
+                sheet::Content::Csv => self.data.warnings.push(format!(
+                    "{label}: named .{format} but is CSV text; read as CSV (rename it to .csv to say so)"
+                )),
+                sheet::Content::Other(what) => {
+                    return Err(KsaError::invalid(format!(
+                        "{label}: named .{format} but is {what}; open it in Excel or LibreOffice and save it as .xlsx or .csv"
+                    )))
+                }
+            }
         }
         let CsvFile {
             reader: mut rdr,
             headers,
             encoding,
             bytes_read,
+            ..
         } = open_csv(
             path,
             label,
             self.opts.encoding,
             self.opts.delimiter,
             "an evaluation file",
+            self.opts.header_row.map(u64::from),
         )?;
         let csv_err = |e: csv::Error| csv_error(label, e);
         let layout = self.begin_file(headers, path, label, encoding.name())?;
@@ -294,7 +306,8 @@ impl<'m> Ingestor<'m> {
         label: &str,
         encoding: &'static str,
     ) -> Result<Layout> {
-        let layout = Layout::from_header(headers, self.model, label)?;
+        let hint = || self.header_hint(path, label);
+        let layout = Layout::from_header(headers, self.model, label, &self.opts.columns, &hint)?;
         if !layout.unknown.is_empty() {
             let names = layout
                 .unknown
@@ -332,6 +345,67 @@ impl<'m> Ingestor<'m> {
         Ok(layout)
     }
 
+    /// What a header without a person column should be told, when the
+    /// person column is elsewhere: on a later row of the same file or sheet
+    /// (a title above the header: `--header-row`), or on another sheet of
+    /// the workbook (`--sheet`). Read again only for this message.
+    fn header_hint(&self, path: &Path, label: &str) -> String {
+        const LOOK: usize = 20;
+        let mapped = &self.opts.columns;
+        let person = |f: &[String]| super::columns::has_person_column(f, mapped);
+        let below = |rows: &[(u64, Vec<String>)]| {
+            rows.iter()
+                .skip(1)
+                .find(|(_, f)| person(f))
+                .map(|(n, _)| *n)
+        };
+        let Some(format) = sheet::format_of(path) else {
+            let rows =
+                super::decode::peek_csv(path, label, self.opts.encoding, self.opts.delimiter, LOOK);
+            return match (below(&rows), rows.first()) {
+                (Some(n), Some((first, _))) if self.opts.header_row.is_none() => format!(
+                    "; line {first} looks like a title: line {n} has a person column, so add --header-row {n}"
+                ),
+                _ => String::new(),
+            };
+        };
+        let names = sheet::sheet_names(path, format);
+        let chosen = match self.opts.sheet.as_deref() {
+            Some(s) => sheet::choose_sheet_name(&names, s),
+            None => names.first().cloned(),
+        };
+        if let Some(current) = &chosen {
+            let rows = sheet::peek(path, label, format, current, LOOK);
+            if let (Some(n), Some((first, _))) = (below(&rows), rows.first()) {
+                if self.opts.header_row.is_none() {
+                    return format!(
+                        "; row {first} looks like a title: row {n} has a person column, so add --header-row {n}"
+                    );
+                }
+            }
+        }
+        let others: Vec<&String> = names
+            .iter()
+            .filter(|n| Some(*n) != chosen.as_ref())
+            .filter(|n| {
+                sheet::peek(path, label, format, n, LOOK)
+                    .iter()
+                    .any(|(_, f)| person(f))
+            })
+            .collect();
+        match others.as_slice() {
+            [] => String::new(),
+            [one] => format!("; sheet \"{one}\" has a person column: add --sheet {one}"),
+            many => format!(
+                "; sheets {} have a person column: add --sheet with one of them",
+                many.iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+
     /// Reads one sheet of a workbook. Its rows go through `take_row` like a
     /// CSV file's, labelled `FILE[SHEET]` and numbered as the spreadsheet
     /// numbers them, as the workbook reader hands them on.
@@ -348,11 +422,13 @@ impl<'m> Ingestor<'m> {
             label,
             format,
             choice.as_deref(),
+            self.opts.header_row,
             &mut |event| match event {
                 SheetEvent::Header {
                     label,
                     headers,
                     rows_hint,
+                    ..
                 } => {
                     let width = headers.len();
                     let layout = self.begin_file(headers, path, label, format)?;
@@ -500,10 +576,11 @@ impl<'m> Ingestor<'m> {
                 reject(
                     Column::Grade,
                     format!(
-                        "{:?} is not a grade of model {} (grades: {})",
+                        "{:?} is not a grade of model {} (grades: {}){}",
                         text(grade_text),
                         self.model.id,
-                        list(self.model.grades.iter().map(|g| g.id.as_str()))
+                        list(self.model.grades.iter().map(|g| g.id.as_str())),
+                        crate::suggest::did_you_mean(&text(grade_text), &self.model.known_grades())
                     ),
                 )
             })?)
@@ -516,10 +593,11 @@ impl<'m> Ingestor<'m> {
                 reject(
                     Column::Rater,
                     format!(
-                        "{:?} is not a rater group of model {} (groups: {})",
+                        "{:?} is not a rater group of model {} (groups: {}){}",
                         text(rater_text),
                         self.model.id,
-                        list(self.model.raters.iter().map(|r| r.id.as_str()))
+                        list(self.model.raters.iter().map(|r| r.id.as_str())),
+                        crate::suggest::did_you_mean(&text(rater_text), &self.model.known_raters())
                     ),
                 )
             })?
@@ -536,9 +614,13 @@ impl<'m> Ingestor<'m> {
                     "the competency is empty".to_string()
                 } else {
                     format!(
-                        "{:?} is not a competency of model {}",
+                        "{:?} is not a competency of model {}{}",
                         text(comp_text),
-                        self.model.id
+                        self.model.id,
+                        crate::suggest::did_you_mean(
+                            &text(comp_text),
+                            &self.model.known_competencies()
+                        )
                     )
                 };
                 reject(Column::Competency, shown)

@@ -3,6 +3,7 @@
 
 use super::Dataset;
 use crate::error::{KsaError, Result};
+use crate::suggest::{did_you_mean, Known};
 
 impl Dataset {
     /// The periods of the data, each once, in code-point order (so `2026H1`
@@ -28,9 +29,11 @@ impl Dataset {
         if all.contains(&w) {
             return Ok(w.to_string());
         }
+        let known: Vec<Known> = all.iter().map(|p| Known::plain(p)).collect();
         Err(KsaError::invalid(format!(
-            "{flag}: \"{w}\" is not a period of the data (periods: {})",
-            list(&all)
+            "{flag}: \"{w}\" is not a period of the data (periods: {}){}",
+            list(&all),
+            did_you_mean(w, &known)
         )))
     }
 
@@ -57,6 +60,61 @@ impl Dataset {
             && person.is_none_or(|x| p.person_id == x.trim())
     }
 
+    /// Checks `--period`, `--unit` and `--person` of a command that
+    /// selects person-periods with them: each given one must occur in the
+    /// data (with the nearest values suggested when it does not), and
+    /// together they must match someone.
+    pub fn check_filters(
+        &self,
+        period: Option<&str>,
+        unit: Option<&str>,
+        person: Option<&str>,
+    ) -> Result<()> {
+        if let Some(p) = period {
+            self.period_named("--period", p)?;
+        }
+        if let Some(u) = unit.map(str::trim) {
+            if !self.people.iter().any(|p| p.unit.as_deref() == Some(u)) {
+                let mut units: Vec<&str> = self
+                    .people
+                    .iter()
+                    .filter_map(|p| p.unit.as_deref())
+                    .collect();
+                units.sort_unstable();
+                units.dedup();
+                let known: Vec<Known> = units.iter().map(|u| Known::plain(u)).collect();
+                return Err(KsaError::invalid(format!(
+                    "--unit: \"{u}\" is not a unit of the data (units: {}){}",
+                    list(&units),
+                    did_you_mean(u, &known)
+                )));
+            }
+        }
+        if let Some(x) = person.map(str::trim) {
+            if !self.people.iter().any(|p| p.person_id == x) {
+                let mut ids: Vec<&str> = self.people.iter().map(|p| p.person_id.as_str()).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let known: Vec<Known> = ids.iter().map(|p| Known::plain(p)).collect();
+                let near = crate::suggest::closest(x, &known);
+                return Err(KsaError::invalid(format!(
+                    "--person: \"{x}\" is not a person of the data (nearest ids: {})",
+                    list(&near)
+                )));
+            }
+        }
+        let any = (0..self.people.len()).any(|pp| self.matches(pp, period, unit, person));
+        if !any
+            && !self.people.is_empty()
+            && (period.is_some() || unit.is_some() || person.is_some())
+        {
+            return Err(KsaError::invalid(
+                "no person and period in the data matches --period, --unit and --person together",
+            ));
+        }
+        Ok(())
+    }
+
     /// The person-periods of `period`, of `unit` when given, in data order;
     /// an error naming the period's units when the unit has nobody in it.
     pub fn members(&self, period: &str, unit: Option<&str>) -> Result<Vec<usize>> {
@@ -72,10 +130,12 @@ impl Dataset {
                 .collect();
             units.sort_unstable();
             units.dedup();
+            let known: Vec<Known> = units.iter().map(|u| Known::plain(u)).collect();
             return Err(KsaError::invalid(format!(
-                "--unit: no one of unit \"{}\" in period \"{period}\" (units: {})",
+                "--unit: no one of unit \"{}\" in period \"{period}\" (units: {}){}",
                 u.trim(),
-                list(&units)
+                list(&units),
+                did_you_mean(u, &known)
             )));
         }
         Ok(members)

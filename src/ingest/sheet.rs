@@ -55,6 +55,153 @@ pub fn format_of(path: &Path) -> Option<&'static str> {
     }
 }
 
+/// The visible sheets of a workbook in tab order; empty when it cannot be
+/// opened (the reader then says why).
+pub fn sheet_names(path: &Path, format: &str) -> Vec<String> {
+    let names = catch_quietly(|| -> Option<Vec<String>> {
+        let book: Sheets<_> = match format {
+            "xls" => Sheets::Xls(calamine::open_workbook(path).ok()?),
+            "xlsb" => Sheets::Xlsb(calamine::open_workbook(path).ok()?),
+            "ods" => Sheets::Ods(calamine::open_workbook(path).ok()?),
+            _ => Sheets::Xlsx(calamine::open_workbook(path).ok()?),
+        };
+        Some(
+            book.sheets_metadata()
+                .iter()
+                .filter(|m| m.typ == SheetType::WorkSheet && m.visible == SheetVisible::Visible)
+                .map(|m| m.name.clone())
+                .collect(),
+        )
+    });
+    names.ok().flatten().unwrap_or_default()
+}
+
+/// The sheet of `names` (visible worksheets in tab order) that `--sheet
+/// choice` picks, as `read` picks it; `None` when none does.
+pub fn choose_sheet_name(names: &[String], choice: &str) -> Option<String> {
+    let wanted = choice.trim();
+    names
+        .iter()
+        .find(|n| n.as_str() == choice || n.as_str() == wanted)
+        .or_else(|| {
+            names
+                .iter()
+                .find(|n| n.to_lowercase() == wanted.to_lowercase())
+        })
+        .cloned()
+        .or_else(|| match wanted.parse::<usize>() {
+            Ok(n) if (1..=names.len()).contains(&n) => Some(names[n - 1].clone()),
+            _ => None,
+        })
+}
+
+/// The first `most` rows of a sheet as text, with their row numbers (the
+/// header included): what a message about a header looks at.
+pub fn peek(
+    path: &Path,
+    label: &str,
+    format: &str,
+    sheet: &str,
+    most: usize,
+) -> Vec<(u64, Vec<String>)> {
+    let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+    let mut text = String::new();
+    let _ = read(path, label, format, Some(sheet), None, &mut |event| {
+        match event {
+            SheetEvent::Header {
+                number, headers, ..
+            } => rows.push((number, headers)),
+            SheetEvent::Row { number, cells, .. } => {
+                let mut row = Vec::with_capacity(cells.len());
+                for c in cells {
+                    text.clear();
+                    display(c, &mut text);
+                    row.push(text.clone());
+                }
+                rows.push((number, row));
+            }
+        }
+        if rows.len() >= most {
+            // Enough seen: stop reading (the error is dropped).
+            Err(KsaError::Other(String::new()))
+        } else {
+            Ok(())
+        }
+    });
+    rows
+}
+
+/// What the first bytes of a file named as a workbook say it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// The container its extension promises (or a file that cannot be
+    /// looked into here, which the workbook reader then reports).
+    Workbook,
+    /// Text with a delimiter on its first line: a CSV file renamed.
+    Csv,
+    /// Something else, described for the message.
+    Other(&'static str),
+}
+
+/// Looks at the first bytes of a file named `.xlsx`, `.xls`, … : a zip
+/// (xlsx, xlsm, xlsb, ods) or a compound file (xls) is a workbook; text
+/// whose first line has a comma, tab or semicolon is a CSV file renamed
+/// (Excel's "save as" under another extension, or a system export named
+/// .xls); an HTML table (what many web systems export as .xls) is named.
+pub fn content_of(path: &Path, format: &str) -> Content {
+    // A pipe or device is not opened here (it could block, or be read only
+    // once): the workbook reader says what it is.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Content::Workbook;
+    }
+    let mut head = [0u8; 512];
+    let n = match std::fs::File::open(path).and_then(|mut f| {
+        let mut n = 0;
+        while n < head.len() {
+            match std::io::Read::read(&mut f, &mut head[n..])? {
+                0 => break,
+                k => n += k,
+            }
+        }
+        Ok(n)
+    }) {
+        Ok(n) => n,
+        Err(_) => return Content::Workbook,
+    };
+    let head = &head[..n];
+    let zip = head.starts_with(b"PK\x03\x04");
+    let cfb = head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
+    match format {
+        "xls" if cfb => return Content::Workbook,
+        "xlsx" | "xlsm" | "xlsb" | "ods" if zip => return Content::Workbook,
+        _ if zip || cfb || n == 0 => return Content::Workbook,
+        _ => {}
+    }
+    let text = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let lower = String::from_utf8_lossy(text).to_lowercase();
+    if lower.trim_start().starts_with('<') && (lower.contains("<html") || lower.contains("<table"))
+    {
+        return Content::Other("an HTML page, not a workbook");
+    }
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return Content::Csv; // UTF-16 text, as Excel's "Unicode text" saves it
+    }
+    let first = text.split(|&b| b == b'\n').next().unwrap_or(text);
+    let printable = !first.iter().any(|&b| b < 0x09 || (0x0E..0x20).contains(&b));
+    // A line break in the first bytes: lines of text.
+    let lines = first.len() < text.len();
+    match (
+        printable,
+        first.iter().any(|b| matches!(b, b',' | b'\t' | b';')),
+    ) {
+        (true, true) => Content::Csv,
+        // Text, but not a table.
+        (true, false) if lines => Content::Other("neither a workbook nor CSV text"),
+        // Binary: a damaged workbook, which the workbook reader describes.
+        _ => Content::Workbook,
+    }
+}
+
 /// A cell holding a spreadsheet error value: its field and how it displays.
 pub type CellError = (usize, String);
 
@@ -66,6 +213,8 @@ pub enum SheetEvent<'a> {
     Header {
         /// `FILE[SHEET]`, the label of every message about the sheet.
         label: &'a str,
+        /// The header's row number, as the spreadsheet numbers it.
+        number: u64,
         /// The header cells as text, without trailing empty cells.
         headers: Vec<String>,
         /// Rows after the header as far as the sheet says (for progress).
@@ -93,6 +242,7 @@ pub fn read(
     label: &str,
     format: &str,
     choice: Option<&str>,
+    header_row: Option<u32>,
     on: &mut dyn FnMut(SheetEvent) -> Result<()>,
 ) -> Result<()> {
     check_file(path, label)?;
@@ -145,6 +295,7 @@ pub fn read(
         ))
     };
     let mut rows = RowAssembler::new(&label, on);
+    rows.skip_before = header_row.map_or(0, |n| n.saturating_sub(1));
     match &mut book {
         Sheets::Xlsx(book) => {
             // The sheet's XML is checked on a thread of its own, a cell
@@ -361,6 +512,8 @@ struct RowAssembler<'l, 'f> {
     row_bytes: u64,
     /// The header's 0-based sheet row, once seen.
     header_row: Option<u32>,
+    /// `--header-row N`: rows above N-1 (0-based) are a title, skipped.
+    skip_before: u32,
 }
 
 impl<'l, 'f> RowAssembler<'l, 'f> {
@@ -373,6 +526,7 @@ impl<'l, 'f> RowAssembler<'l, 'f> {
             cells: Vec::new(),
             row_bytes: 0,
             header_row: None,
+            skip_before: 0,
         }
     }
 
@@ -456,6 +610,7 @@ impl<'l, 'f> RowAssembler<'l, 'f> {
             return Ok(());
         };
         match self.header_row {
+            None if row < self.skip_before => {}
             None => {
                 let width = used_width(&self.cells);
                 let mut headers = Vec::with_capacity(width);
@@ -468,6 +623,7 @@ impl<'l, 'f> RowAssembler<'l, 'f> {
                 self.header_row = Some(row);
                 (self.on)(SheetEvent::Header {
                     label: self.label,
+                    number: u64::from(row) + 1,
                     headers,
                     rows_hint: self.rows_hint.saturating_sub(u64::from(row) + 1),
                 })?;
@@ -687,19 +843,24 @@ fn display(cell: &Data, out: &mut String) {
 }
 
 /// The shortest text that reads back as the same number: `3` for 3.0 (as a
-/// CSV file would have it), `3.5`, `0.30000000000000004`. Very large and
-/// very small magnitudes use an exponent (`1e20`), which the score grammar
+/// CSV file would have it), `3.5`, `0.30000000000000004`. Whole numbers
+/// below 10¹⁷ are written out as integers, as a sheet shows an id such as
+/// 1234567890123456 in its cell and formula bar. Other very large and very
+/// small magnitudes use an exponent (`1e20`), which the score grammar
 /// accepts, rather than dozens of zeros.
 fn number(v: f64, out: &mut String) {
     let a = v.abs();
     let _ = if v == 0.0 {
         write!(out, "0") // also -0
-    } else if (1e-6..1e15).contains(&a) {
+    } else if (1e-6..1e15).contains(&a) || (v.fract() == 0.0 && a < WHOLE_BELOW) {
         write!(out, "{v}")
     } else {
         write!(out, "{v:e}")
     };
 }
+
+/// Whole numbers below this are written as integers (`number`).
+const WHOLE_BELOW: f64 = 1e17;
 
 fn duration(seconds: f64, out: &mut String) {
     let total = seconds.round() as i64;
@@ -769,6 +930,10 @@ mod tests {
         assert_eq!(shown(Data::Float(0.1 + 0.2)), "0.30000000000000004");
         assert_eq!(shown(Data::Float(10001.0)), "10001");
         assert_eq!(shown(Data::Float(1e20)), "1e20");
+        assert_eq!(shown(Data::Float(1e15)), "1000000000000000");
+        assert_eq!(shown(Data::Float(1234567890123456.0)), "1234567890123456");
+        assert_eq!(shown(Data::Float(-2e16)), "-20000000000000000");
+        assert_eq!(shown(Data::Float(1.5e15)), "1500000000000000");
         assert_eq!(shown(Data::Float(2.5e-9)), "2.5e-9");
         assert_eq!(shown(Data::Int(4)), "4");
         for v in [3.0, 3.5, 4.25, 1.0 / 3.0, 1e20, 2.5e-9, 123456.789] {

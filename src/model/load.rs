@@ -117,11 +117,34 @@ pub fn load_model_str(text: &str, label: &str) -> Result<LoadedModel> {
     // unsupported schema is reported by itself, naming the supported version),
     // so that a file of another schema is not buried in unknown-key errors.
     let table: toml::Table = toml::from_str(text).map_err(|e| {
-        KsaError::invalid(format!(
-            "{}: TOML syntax: {}",
-            at(e.span()),
-            one_line(e.message())
-        ))
+        if let Some(what) = looks_like_evaluations(text) {
+            return KsaError::invalid(format!(
+                "{label}: this looks like an evaluation file ({what}), not a model; pass it with --evals, and the model's .toml file with --model"
+            ));
+        }
+        if let Some(unknown) = unknown_table(text, label) {
+            return unknown;
+        }
+        let hint = e
+            .span()
+            .and_then(|s| bare_value(text, s.start))
+            .map(|(k, v)| match v.as_str() {
+                "yes" | "no" | "on" | "off" | "y" | "n" | "True" | "False" | "TRUE" | "FALSE"
+                | "是" | "否" => format!(
+                    "key `{k}`: {v} is not a TOML value; write true or false (lowercase, without quotes)"
+                ),
+                _ => format!(
+                    "key `{k}`: {v} is not a TOML value; text needs quotes (\"{v}\"), a number or true/false none"
+                ),
+            });
+        match hint {
+            Some(h) => KsaError::invalid(format!("{}: {h}", at(e.span()))),
+            None => KsaError::invalid(format!(
+                "{}: TOML syntax: {}",
+                at(e.span()),
+                one_line(e.message())
+            )),
+        }
     })?;
     match table.get("schema") {
         None => {
@@ -141,7 +164,12 @@ pub fn load_model_str(text: &str, label: &str) -> Result<LoadedModel> {
         // The parser's message says what is wrong ("invalid type: string
         // \"0.6\", expected f64") but not where; name the key it points at.
         let key = e.span().and_then(|s| key_before(text, s.start));
-        let msg = one_line(e.message());
+        let msg = plain_type_error(&one_line(e.message()));
+        if msg.contains("unknown field") {
+            if let Some(unknown) = unknown_table(text, label) {
+                return unknown;
+            }
+        }
         match key {
             Some(k) if !msg.contains(&format!("`{k}`")) => {
                 KsaError::invalid(format!("{}: key `{k}`: {msg}", at(e.span())))
@@ -182,6 +210,97 @@ fn key_before(text: &str, offset: usize) -> Option<String> {
         .collect();
     let key = key.trim_matches('"');
     (!key.is_empty()).then(|| key.to_string())
+}
+
+/// Why a file given as `--model` looks like an evaluation file: a CSV
+/// header on its first line, or a workbook's bytes; `None` otherwise.
+fn looks_like_evaluations(text: &str) -> Option<&'static str> {
+    if text.starts_with("PK\u{3}\u{4}") || text.starts_with("\u{d0}\u{cf}") {
+        return Some("a workbook");
+    }
+    let first = text.lines().next().unwrap_or("").to_lowercase();
+    let columns = [
+        "person_id",
+        "candidate_id",
+        "competency",
+        "score",
+        "员工编号",
+        "得分",
+        "评分",
+    ];
+    let separated = first.contains(',') || first.contains('\t') || first.contains(';');
+    (separated && columns.iter().any(|c| first.contains(c))).then_some("a CSV header on line 1")
+}
+
+/// The key and the bare word at `offset` when a TOML value there is an
+/// unquoted word (`critical = yes`): what a syntax error there is about.
+fn bare_value(text: &str, offset: usize) -> Option<(String, String)> {
+    let key = key_before(text, offset)?;
+    let rest = text.get(offset..)?;
+    let word: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '}' | ']' | '#'))
+        .collect();
+    let is_word = word.chars().next().is_some_and(|c| c.is_alphabetic());
+    (is_word && !matches!(word.as_str(), "true" | "false")).then_some((key, word))
+}
+
+/// A serde type error in plain words: `invalid type: string "1.5",
+/// expected f64` becomes "a number (without quotes), not the text "1.5"".
+fn plain_type_error(msg: &str) -> String {
+    let Some(rest) = msg.strip_prefix("invalid type: string ") else {
+        return msg.to_string();
+    };
+    let Some((value, expected)) = rest.split_once(", expected ") else {
+        return msg.to_string();
+    };
+    let wanted = match expected.trim() {
+        "f64" | "a number" | "i64" | "u64" | "u32" | "u8" | "an integer" => "a number",
+        "a boolean" | "bool" => "true or false",
+        _ => return msg.to_string(),
+    };
+    format!("must be {wanted} (without quotes), not the text {value}")
+}
+
+/// The first table header of the file (`[[competencys]]`, `[scale]`,
+/// `[competencies.indicators]`) whose top-level name is not a part of a
+/// model, named at its line with the nearest known tables: what a
+/// "duplicate key" or "unknown field" error is then really about.
+fn unknown_table(text: &str, label: &str) -> Option<KsaError> {
+    const KNOWN: [&str; 10] = [
+        "scale",
+        "grades",
+        "raters",
+        "categories",
+        "competencies",
+        "weightings",
+        "placement",
+        "appraisal",
+        "training",
+        "duties",
+    ];
+    let (line, name) = text.lines().enumerate().find_map(|(i, l)| {
+        let t = l.trim();
+        let inner = t
+            .strip_prefix("[[")
+            .and_then(|r| r.split_once("]]"))
+            .map(|x| x.0);
+        let inner = inner.or_else(|| {
+            t.strip_prefix('[')
+                .and_then(|r| r.split_once(']'))
+                .map(|x| x.0)
+        })?;
+        let top = inner.split('.').next()?.trim().trim_matches('"');
+        (!top.is_empty() && !KNOWN.contains(&top)).then(|| (i + 1, top.to_string()))
+    })?;
+    let known: Vec<crate::suggest::Known> = KNOWN
+        .iter()
+        .map(|k| crate::suggest::Known::plain(k))
+        .collect();
+    Some(KsaError::invalid(format!(
+        "{label}:{line}: unknown table `{name}`{}",
+        crate::suggest::did_you_mean(&name, &known)
+    )))
 }
 
 /// A number of the model in a message: as written for ordinary values,

@@ -250,6 +250,30 @@ impl Model {
         find_by_id_or_name(&self.categories, key, |c| (&c.id, &c.name))
     }
 
+    /// The grades as `suggest` offers them ("客户经理 (rm)").
+    pub fn known_grades(&self) -> Vec<crate::suggest::Known<'_>> {
+        self.grades
+            .iter()
+            .map(|g| crate::suggest::Known::named(&g.id, &g.name))
+            .collect()
+    }
+
+    /// The rater groups as `suggest` offers them.
+    pub fn known_raters(&self) -> Vec<crate::suggest::Known<'_>> {
+        self.raters
+            .iter()
+            .map(|r| crate::suggest::Known::named(&r.id, &r.name))
+            .collect()
+    }
+
+    /// The competencies as `suggest` offers them.
+    pub fn known_competencies(&self) -> Vec<crate::suggest::Known<'_>> {
+        self.competencies
+            .iter()
+            .map(|c| crate::suggest::Known::named(&c.id, &c.name))
+            .collect()
+    }
+
     pub fn find_weighting(&self, key: &str) -> Option<&Weighting> {
         self.weightings.iter().find(|w| w.id == key).or_else(|| {
             self.weightings

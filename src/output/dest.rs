@@ -286,6 +286,13 @@ impl AtomicFile {
     /// A file at a path the user named: links followed, streams written
     /// into.
     pub fn create(target: &Path) -> Result<AtomicFile> {
+        if target.is_dir() {
+            return Err(KsaError::invalid(format!(
+                "{}: is a folder; this writes one file, so name a file (e.g. {})",
+                target.display(),
+                target.join("result.csv").display()
+            )));
+        }
         if is_existing_non_regular(target) {
             let file = std::fs::OpenOptions::new()
                 .write(true)

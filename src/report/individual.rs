@@ -16,7 +16,7 @@ use super::{gap_class_shown, num, num_shown, pct_shown, signed, signed_shown, Ca
 use crate::analysis::explain::{self, Spread, Verdict};
 use crate::analysis::stats::self_other;
 use crate::anonymity::{CellView, GroupStatus, Mode, Screened, Shown, View};
-use crate::error::{KsaError, Result};
+use crate::error::Result;
 use crate::ingest::Dataset;
 use crate::model::fmt_level;
 use crate::plan::Budget;
@@ -192,12 +192,11 @@ pub fn render_each_within(
             )
         })
         .collect();
-    let filtered = opts.period.is_some() || opts.unit.is_some() || opts.person.is_some();
-    if selected.is_empty() && filtered && !data.people.is_empty() {
-        return Err(KsaError::invalid(
-            "no person and period in the data matches --period/--unit/--person",
-        ));
-    }
+    data.check_filters(
+        opts.period.as_deref(),
+        opts.unit.as_deref(),
+        opts.person.as_deref(),
+    )?;
     // Periods of each person, for "change since the last period".
     let mut history: BTreeMap<&str, Vec<(&str, usize)>> = BTreeMap::new();
     for (pp, p) in data.people.iter().enumerate() {

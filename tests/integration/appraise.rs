@@ -311,7 +311,10 @@ fn appraisal_section_is_validated_and_optional() {
         ("task = 0\ncompetency = 0\nobjective = 0", "all 0"),
         ("task = -1", "appraisal: `task`"),
         ("bonus = 1", "bonus"),
-        ("task = \"high\"", "invalid type"),
+        (
+            "task = \"high\"",
+            "must be a number (without quotes), not the text \"high\"",
+        ),
     ] {
         let m = model_with(dir.path(), section);
         let (code, _, err) = ksa_in(dir.path(), &["model", "check", &m]);

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// How an .xlsx stores the cells of a CSV file.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Cells {
+pub(crate) enum Cells {
     /// Numbers as numbers, the rest as text.
     Numbers,
     /// Everything as text (numbers stored as text).
@@ -52,7 +52,7 @@ fn is_number(s: &str) -> bool {
 /// Writes `sheets` (name, CSV text) into one workbook at `path`, the first
 /// line of each text on row `first_row` (0-based), empty fields as empty
 /// cells and empty lines as empty rows.
-fn xlsx(path: &Path, sheets: &[(&str, &str)], cells: Cells, first_row: u32) {
+pub(crate) fn xlsx(path: &Path, sheets: &[(&str, &str)], cells: Cells, first_row: u32) {
     let mut book = Workbook::new();
     for (name, text) in sheets {
         let sheet = book.add_worksheet();
@@ -571,7 +571,7 @@ fn sheets_are_chosen_by_name_or_by_tab_number() {
     assert_eq!(out.code, Some(2));
     assert_eq!(
         out.stderr,
-        "error: book.xlsx[说明]: header: no person column (person_id, employee_id, candidate_id, 工号, 员工编号, 人员编号 or 候选人编号)\n"
+        "error: book.xlsx[说明]: header: no person column; the header has \"说明\"; a person column is named person_id (employee_id, candidate_id, 工号, 员工编号, 人员编号, 候选人编号), or map yours with --column person_id=HEADER; sheet \"评分\" has a person column: add --sheet 评分\n"
     );
 
     for (choice, message) in [
@@ -656,13 +656,19 @@ fn damaged_workbooks_are_one_line_errors() {
     std::fs::write(d.join("garbage.xls"), vec![0xd0u8; 4096]).unwrap();
     std::fs::write(d.join("empty.xlsx"), "").unwrap();
 
-    for name in [
-        "truncated.xlsx",
-        "garbage.xlsx",
-        "renamed.xlsx",
-        "garbage.ods",
-        "garbage.xls",
-    ] {
+    // Named as a workbook but text: CSV text is read as CSV (with a
+    // warning), other text is named for what it is.
+    let out = score(d, &["renamed.xlsx"], &[]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stderr.starts_with(
+        "warning: renamed.xlsx: named .xlsx but is CSV text; read as CSV (rename it to .csv to say so)\n"
+    ));
+    let out = score(d, &["garbage.xlsx"], &[]);
+    assert_eq!(
+        out.stderr,
+        "error: garbage.xlsx: named .xlsx but is neither a workbook nor CSV text; open it in Excel or LibreOffice and save it as .xlsx or .csv\n"
+    );
+    for name in ["truncated.xlsx", "garbage.ods", "garbage.xls"] {
         let out = score(d, &[name], &[]);
         assert_eq!(out.code, Some(2), "{name}: {}", out.stderr);
         assert_eq!(out.stdout, "", "{name}");
