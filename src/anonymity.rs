@@ -1,4 +1,4 @@
-//! What may be shown of a person's ratings (model.md, `min_count`): the one
+//! What may be shown of a person's ratings (model-format.md, `min_count`): the one
 //! place that decides it. Every report asks [`View`]; `--strict-anonymity`
 //! applies [`Mask::screen`] to the data of every other output too.
 //!

@@ -38,7 +38,7 @@ fn templates() -> &'static Templates {
     })
 }
 
-/// Harness 1: model text → load and validate (model.md, "Validation"). A
+/// Harness 1: model text → load and validate (model-format.md, "Validation"). A
 /// model that loads is also written back as TOML, as `ksa model` commands do.
 /// Returns whether the model loaded (for the corpus test).
 pub fn model_text(bytes: &[u8]) -> bool {
@@ -98,7 +98,7 @@ fn write_input(dir: &Path, name: &str, bytes: &[u8]) -> Option<PathBuf> {
     Some(path)
 }
 
-/// Harness 2: evaluation bytes → ingestion (evaluations.md: encoding and
+/// Harness 2: evaluation bytes → ingestion (evaluation-files.md: encoding and
 /// delimiter detection, long and wide formats), with and without
 /// `--skip-invalid`. Returns how many of the six reads succeeded.
 pub fn evaluations(bytes: &[u8]) -> usize {

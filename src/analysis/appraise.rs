@@ -6,7 +6,7 @@
 //!
 //! # The results file
 //!
-//! CSV, read like evaluation files (evaluations.md: encoding detection,
+//! CSV, read like evaluation files (evaluation-files.md: encoding detection,
 //! delimiter, trimming, case-insensitive headers). Columns and aliases:
 //!
 //! | column | aliases | required |
@@ -311,7 +311,7 @@ impl Results {
     }
 }
 
-/// A score of 0–100: the grammar of evaluation scores (evaluations.md,
+/// A score of 0–100: the grammar of evaluation scores (evaluation-files.md,
 /// "Edge cases": sign, digits, fraction, exponent; no `inf`, `nan`, decimal
 /// commas or full-width digits); empty is `None`.
 pub fn parse_percent(text: &str) -> Result<Option<f64>, String> {

@@ -156,7 +156,7 @@ impl Reading {
         let mut unreadable = Vec::new();
 
         // Competencies: ids and names share lookups, and an id wins over a
-        // name (evaluations.md), so a new id that is an old name is left out.
+        // name (evaluation-files.md), so a new id that is an old name is left out.
         let taken = old
             .competencies
             .iter()

@@ -316,7 +316,7 @@ fn write_raters(
             opt_int(r.df.map(|d| d as usize)),
             stat(r.p),
             Value::Bool(r.outlier),
-            Value::Text(r.direction()),
+            Value::Text(r.direction().code()),
             note(r.note),
         ])?;
     }

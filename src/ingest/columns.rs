@@ -1,4 +1,4 @@
-//! Matching a header row to ksa's columns (evaluations.md, "Columns"):
+//! Matching a header row to ksa's columns (evaluation-files.md, "Columns"):
 //! trimmed, case-insensitive, with English and Chinese aliases; in the wide
 //! format, competency ids or names as headers.
 
@@ -158,7 +158,7 @@ impl Layout {
             .unwrap_or(c.canonical())
     }
 
-    /// Maps a header row. Header errors (evaluations.md, "Edge cases") are
+    /// Maps a header row. Header errors (evaluation-files.md, "Edge cases") are
     /// file-level: no person column, only one of competency/score, or two
     /// headers naming the same column.
     pub fn from_header(
@@ -245,7 +245,7 @@ impl Layout {
             let comp = if long {
                 None
             } else {
-                // Ids win over names (model.md).
+                // Ids win over names (model-format.md).
                 model
                     .competencies
                     .iter()

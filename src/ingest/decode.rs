@@ -1,4 +1,4 @@
-//! Turning an evaluation file's bytes into a UTF-8 stream (evaluations.md,
+//! Turning an evaluation file's bytes into a UTF-8 stream (evaluation-files.md,
 //! "Files"): a byte-order mark decides first (UTF-8, UTF-16LE, UTF-16BE);
 //! otherwise a file that is valid UTF-8 throughout is UTF-8; otherwise it is
 //! GB18030, the superset of GBK and GB2312 that Excel on Chinese Windows
@@ -468,7 +468,7 @@ pub fn is_empty_line(r: &csv::ByteRecord) -> bool {
 
 /// Marks the empty lines of a stream so the csv parser counts them.
 ///
-/// evaluations.md: line numbers are physical lines, and empty lines are
+/// evaluation-files.md: line numbers are physical lines, and empty lines are
 /// skipped but still lines. The csv crate skips an empty LF line without
 /// counting it, which would shift every later line number; so each empty
 /// line outside quotes gets a `\r`, making it a one-field record `"\r"` that
@@ -625,7 +625,7 @@ impl<R: Read> Read for MarkEmptyLines<R> {
 }
 
 /// The delimiter of a file whose first bytes are `head` (decoded text): `,`
-/// unless the header line holds tabs and no commas (evaluations.md).
+/// unless the header line holds tabs and no commas (evaluation-files.md).
 pub fn sniff_delimiter(head: &[u8]) -> u8 {
     let first_line = head
         .split(|&b| b == b'\n')

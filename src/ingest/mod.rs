@@ -1,4 +1,4 @@
-//! Reading evaluation files (evaluations.md) into accumulated ratings.
+//! Reading evaluation files (evaluation-files.md) into accumulated ratings.
 //!
 //! One streaming pass over the rows: each accepted rating is added to the
 //! sums and counts of its (person, period, competency, rater group) cell, so
@@ -123,7 +123,7 @@ pub struct Comment {
     pub text: String,
 }
 
-/// The run summary (evaluations.md): `rows_read = used + blank + rejected`.
+/// The run summary (evaluation-files.md): `rows_read = used + blank + rejected`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
     pub rows_read: u64,

@@ -424,7 +424,7 @@ mod tests {
 
     #[test]
     fn repeats_are_counted_not_expanded() {
-        // The 841-byte file of issue 13: 999,990 rows of 100 cells.
+        // A hostile 841-byte file (docs/hardening.md): 999,990 rows of 100 cells.
         let rows = r#"<table:table-row table:number-rows-repeated="999990"><table:table-cell table:number-columns-repeated="100" office:value-type="float" office:value="1"/></table:table-row>"#;
         assert_eq!(
             check_content(&format!(r#"<table:table table:name="S">{HEADER}{rows}</table:table>"#)),

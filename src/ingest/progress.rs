@@ -1,7 +1,7 @@
 //! Progress bars on stderr while large evaluation inputs are read.
 //!
 //! Shown only when the inputs add up to `THRESHOLD` bytes or more, stderr is
-//! a terminal and `--quiet` is not given (evaluations.md: `--quiet`
+//! a terminal and `--quiet` is not given (evaluation-files.md: `--quiet`
 //! suppresses warnings and progress), so pipes, files and tests see nothing.
 //! A bar clears itself when its file is done or the run stops, leaving the
 //! summary the last line on stderr.

@@ -1,4 +1,4 @@
-//! The rejects file of `--skip-invalid` (evaluations.md): every rejected row
+//! The rejects file of `--skip-invalid` (evaluation-files.md): every rejected row
 //! with its original fields plus `source_file`, `line` and `reason`. Written
 //! to a temporary file beside the target and renamed into place at the end,
 //! so a run that fails later leaves no half-written rejects behind. The

@@ -1,4 +1,4 @@
-//! Row-by-row validation and accumulation (evaluations.md, "Invalid rows").
+//! Row-by-row validation and accumulation (evaluation-files.md, "Invalid rows").
 //!
 //! A row is checked completely before anything is committed, because only
 //! accepted rows may set a person's name, grade or unit or count as an
@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 /// Resolves cell values to model indices: exact match after trimming, ids
-/// winning over names (evaluations.md, "Edge cases").
+/// winning over names (evaluation-files.md, "Edge cases").
 struct Lookup {
     map: FxHashMap<Box<[u8]>, usize>,
 }
@@ -587,7 +587,7 @@ impl<'m> Ingestor<'m> {
         };
         let rater_text = get(Column::Rater);
         let group = if rater_text.is_empty() {
-            0 // model.md: the first group is the default
+            0 // model-format.md: the first group is the default
         } else {
             self.raters.get(rater_text).ok_or_else(|| {
                 reject(
@@ -889,7 +889,7 @@ fn text(b: &[u8]) -> Cow<'_, str> {
     String::from_utf8_lossy(b)
 }
 
-/// Unicode trim (evaluations.md: every cell is trimmed). Fast path: a cell
+/// Unicode trim (evaluation-files.md: every cell is trimmed). Fast path: a cell
 /// whose first byte cannot start, and whose last byte cannot end, a white
 /// space character needs no trimming. Unicode white space outside ASCII is
 /// U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028/9, U+202F, U+205F and
@@ -916,7 +916,7 @@ fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
     items.collect::<Vec<_>>().join(", ")
 }
 
-/// A score cell (evaluations.md, "Cells" and "Edge cases"): empty means not
+/// A score cell (evaluation-files.md, "Cells" and "Edge cases"): empty means not
 /// rated; otherwise an optional sign, digits, an optional fraction and
 /// exponent (`4`, `3.5`, `+4`, `4e0`, `4.`, `.5`), finite and inside the
 /// scale. `inf`, `nan`, decimal commas and full-width digits are invalid.

@@ -4,7 +4,7 @@
 //! A sheet is turned into what a CSV file gives the validator: a header row
 //! and rows of text fields, each with the number of the row the analyst sees
 //! in the spreadsheet (1-based, header included), so every rule of
-//! evaluations.md — formats, aliases, invalid rows, rejects, the summary —
+//! evaluation-files.md — formats, aliases, invalid rows, rejects, the summary —
 //! is applied by the same code (`rows.rs`) as for CSV. Each cell becomes the
 //! text it stands for:
 //!

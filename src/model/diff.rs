@@ -1,6 +1,6 @@
 //! What changed between two revisions of a model (`ksa model diff`).
 //!
-//! model.md: "Every report names the model's `id` and `version`, so a revised
+//! model-format.md: "Every report names the model's `id` and `version`, so a revised
 //! model never silently changes old results" — this module says what a
 //! revision changed. It compares the normalised `Model`s, never the TOML text,
 //! so formatting, comments, key order and written-out defaults never show.
@@ -13,7 +13,7 @@
 //! Order (stable, for golden files and scripts): sections in model-file
 //! order; within a section the items in the new revision's order, then the
 //! removed items in the old revision's order; each item's fields in the
-//! order of model.md's tables; section-wide rows (grade order, default rater
+//! order of model-format.md's tables; section-wide rows (grade order, default rater
 //! group) last in their section.
 
 use super::{fmt_level, Model};
@@ -98,7 +98,7 @@ pub struct Change {
     /// The item's name (the new one when it changed); empty when it has none.
     pub name: String,
     pub kind: ChangeKind,
-    /// The field that changed, as model.md names it (`weight`, `required`,
+    /// The field that changed, as model-format.md names it (`weight`, `required`,
     /// `labels.3`, `categories.K`, …); empty for `added`/`removed`.
     pub field: String,
     /// The grade id of a `required` row; empty otherwise.
@@ -450,7 +450,7 @@ fn raters(d: &mut Differ, old: &Model, new: &Model) {
             Pair::Removed(o) => d.removed(Section::Rater, &o.id, &o.name),
         }
     }
-    // model.md: the first group is the default for rows that name no group.
+    // model-format.md: the first group is the default for rows that name no group.
     let (o, n) = (&old.raters[0].id, &new.raters[0].id);
     if o != n {
         d.section(Section::Rater, "", "");

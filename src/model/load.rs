@@ -1,4 +1,4 @@
-//! Reading and validating a model file (model.md, "Validation").
+//! Reading and validating a model file (model-format.md, "Validation").
 //!
 //! Two layers: serde reads the file into `Raw*` structs that keep the source
 //! span of everything validation may complain about (so messages can give a
@@ -113,7 +113,7 @@ pub fn load_model_str(text: &str, label: &str) -> Result<LoadedModel> {
         None => label.to_string(),
     };
 
-    // Syntax first, then the schema on its own (model.md: a missing or
+    // Syntax first, then the schema on its own (model-format.md: a missing or
     // unsupported schema is reported by itself, naming the supported version),
     // so that a file of another schema is not buried in unknown-key errors.
     let table: toml::Table = toml::from_str(text).map_err(|e| {
@@ -337,9 +337,9 @@ fn line_of(text: &str, offset: usize) -> usize {
 // model to another (unique ids, references, levels inside the scale) only the
 // validator below can check. Doc comments become the hover text in editors.
 
-/// A whole id that is not blank (model.md: "empty (other ids)" is an error).
+/// A whole id that is not blank (model-format.md: "empty (other ids)" is an error).
 const NOT_BLANK: &str = r"\S";
-/// Level keys of `labels` and `indicators`: whole numbers (model.md).
+/// Level keys of `labels` and `indicators`: whole numbers (model-format.md).
 const LEVEL_KEY: &str = r"^\s*[+-]?[0-9]+\s*$";
 
 fn level_keys(schema: &mut schemars::Schema) {
@@ -540,7 +540,7 @@ struct RawCompetency {
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Weighting")]
 struct RawWeighting {
-    // model.md lists no required keys for weightings, but one without an id
+    // model-format.md lists no required keys for weightings, but one without an id
     // could never be chosen with `--weighting`, so the id is required.
     /// Chosen with `--weighting ID`, e.g. `recruitment`.
     #[schemars(with = "String", regex(pattern = NOT_BLANK))]
@@ -1242,7 +1242,7 @@ impl Validator<'_> {
             });
         }
 
-        // ---- warnings (model.md): only when the model is otherwise valid
+        // ---- warnings (model-format.md): only when the model is otherwise valid
         if self.errors.is_empty() {
             for (c, rc) in competencies.iter().zip(raw.competencies.get_ref()) {
                 let span_of = |gid: &str| {

@@ -1,4 +1,4 @@
-//! The competency model (model.md): the normalised, validated form that every
+//! The competency model (model-format.md): the normalised, validated form that every
 //! later stage reads. `load` turns a TOML file into a `Model`; nothing else
 //! constructs one, so every `Model` in the program has passed validation.
 
@@ -173,7 +173,7 @@ pub struct Placement {
     pub tolerance: f64,
 }
 
-/// `[appraisal]` — an extension of model.md, still schema 1 (README, "Training
+/// `[appraisal]` — an extension of model-format.md, still schema 1 (README, "Training
 /// plans"): the weights of the paper's three aspects of appraisal (article 1,
 /// part 三 (三): 岗位任务绩效的提高情况、胜任素质的发展、管理目标的完成情况). The
 /// composite is `Σ w·x / Σ w`, so only the ratios matter. A model without the
@@ -233,7 +233,7 @@ impl Model {
             .collect()
     }
 
-    /// A grade by id or, failing that, by name (model.md: ids win).
+    /// A grade by id or, failing that, by name (model-format.md: ids win).
     pub fn find_grade(&self, key: &str) -> Option<usize> {
         find_by_id_or_name(&self.grades, key, |g| (&g.id, &g.name))
     }
@@ -296,7 +296,7 @@ impl Model {
         (grade + 1 < self.grades.len()).then_some(grade + 1)
     }
 
-    /// The model written back as TOML in the file format of model.md, with
+    /// The model written back as TOML in the file format of model-format.md, with
     /// every default made explicit.
     pub fn to_toml(&self) -> String {
         toml::to_string(self).expect("a validated model always serialises")

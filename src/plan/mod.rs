@@ -1,4 +1,4 @@
-//! Training plans (issue 5; the paper's fourth use of the model, article 1,
+//! Training plans (the paper's fourth use of the model, article 1,
 //! part 三 (四)): which courses of the model's `[[training]]` catalogue close
 //! a person's shortfalls against a target grade, at the least input for the
 //! most return — 投入最小化,收益最大化.

@@ -1,6 +1,6 @@
 //! The audit line every report carries: which model and inputs it came from
 //! and when and by what it was made, so a printed page can be traced back
-//! (model.md: every report names the model's id and version).
+//! (model-format.md: every report names the model's id and version).
 
 use crate::error::{KsaError, Result};
 use serde::Serialize;

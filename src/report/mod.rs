@@ -1,4 +1,4 @@
-//! HTML reports (issue 4): the individual gap report, the team report and the
+//! HTML reports for managers: the individual gap report, the team report and the
 //! candidate comparison, each one self-contained HTML file.
 //!
 //! The report stage is the last in the pipeline: it reads the model, the

@@ -1,4 +1,4 @@
-//! The training-plan sections of the individual and team reports (issue 5):
+//! The training-plan sections of the individual and team reports:
 //! the plans themselves are `crate::plan`'s; this turns them into what the
 //! templates show.
 //!

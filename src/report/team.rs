@@ -8,7 +8,7 @@
 use super::charts;
 use super::{gap_class, num, num_shown, pct, pct_shown, signed, Card, Env, Page};
 use crate::analysis::explain::{self, Explanation, Verdict};
-use crate::analysis::stats::{self, icc::IccType, raters, self_other, Note};
+use crate::analysis::stats::{self, icc::IccType, raters, raters::Direction, self_other, Note};
 use crate::anonymity::{GroupStatus, Shown, View};
 use crate::error::Result;
 use crate::ingest::Dataset;
@@ -836,9 +836,9 @@ fn data_quality(env: &Env, data: &Dataset, members: &[&Member]) -> DataQualityCt
                     rows[g].listed += 1;
                     if r.outlier {
                         match r.direction() {
-                            "lenient" => rows[g].lenient += 1,
-                            "severe" => rows[g].severe += 1,
-                            _ => {}
+                            Direction::Lenient => rows[g].lenient += 1,
+                            Direction::Severe => rows[g].severe += 1,
+                            Direction::Even => {}
                         }
                     }
                 }

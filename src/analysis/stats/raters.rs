@@ -37,15 +37,36 @@ pub struct RaterStats {
     pub note: Option<Note>,
 }
 
+/// Which way a rater leans against the other raters of the same people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Rates above the others.
+    Lenient,
+    /// Rates below the others.
+    Severe,
+    /// Neither: a mean deviation of exactly 0.
+    Even,
+}
+
+impl Direction {
+    /// The machine name (`ksa stats raters`): `lenient`, `severe` or `""`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Direction::Lenient => "lenient",
+            Direction::Severe => "severe",
+            Direction::Even => "",
+        }
+    }
+}
+
 impl RaterStats {
-    /// `lenient` (rates above the others), `severe` (below) or `""`.
-    pub fn direction(&self) -> &'static str {
+    pub fn direction(&self) -> Direction {
         if self.mean_deviation > 0.0 {
-            "lenient"
+            Direction::Lenient
         } else if self.mean_deviation < 0.0 {
-            "severe"
+            Direction::Severe
         } else {
-            ""
+            Direction::Even
         }
     }
 }
@@ -242,12 +263,12 @@ mod tests {
         assert!((l.p.unwrap() - (1.0 - 7.0 / 51f64.sqrt())).abs() < 1e-12);
         // Large but p ≥ 0.01: not an outlier.
         assert!(!l.outlier);
-        assert_eq!(l.direction(), "lenient");
+        assert_eq!(l.direction(), Direction::Lenient);
         assert_eq!(l.groups, vec![0]);
         // x: −1.5, −0.5, −0.5 → mean −5/6, severe.
         let x = &t.raters[1];
         assert!((x.mean_deviation + 5.0 / 6.0).abs() < 1e-12);
-        assert_eq!(x.direction(), "severe");
+        assert_eq!(x.direction(), Direction::Severe);
         // y has 2 deviations (0 and −0.5).
         assert_eq!(t.raters[2].n, 2);
         assert_eq!(t.below_minimum, 0);

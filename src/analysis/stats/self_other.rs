@@ -1,6 +1,6 @@
 //! Self–other agreement per person-period: does a person see themselves as
 //! others see them? Over the competencies with both a self rating (the
-//! group with id `self`, model.md's convention) and an others' score (the
+//! group with id `self`, model-format.md's convention) and an others' score (the
 //! competency score of scoring.md §1 computed without the self group), the
 //! mean self rating minus the mean others' score classifies the person as
 //! an over-rater, an under-rater or in agreement.
