@@ -125,7 +125,14 @@ pub fn run(args: &AppraiseArgs, quiet: bool) -> Result<()> {
 
     let format = output_format(eval);
     dest::write_output(eval.out.as_deref(), |w| {
-        let mut sink = output::sink(format, columns(), w, eval.bom, (&model.id, &model.version))?;
+        let mut sink = output::sink_in(
+            format,
+            columns(),
+            w,
+            eval.bom,
+            (&model.id, &model.version),
+            super::evaluate::lang(eval, &model),
+        )?;
         for (i, rank) in order {
             let (id, p, d, c) = &rows[i];
             sink.row(&[

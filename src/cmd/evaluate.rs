@@ -224,6 +224,12 @@ pub fn output_format(eval: &EvalArgs) -> Format {
     }
 }
 
+/// The language of a terminal table's words: `--lang` (checked by
+/// `read_model`), else the model's.
+pub fn lang(eval: &EvalArgs, model: &Model) -> crate::model::Language {
+    super::model::parse_lang(eval.lang.as_deref(), model.language).unwrap_or(model.language)
+}
+
 /// The columns the chosen format adds to §7's (`tables::Extra`), with the
 /// words of a terminal table in `--lang`.
 pub fn extra(eval: &EvalArgs, model: &Model) -> Result<tables::Extra> {
@@ -288,7 +294,8 @@ pub(crate) fn emit(
         (Format::Xlsx, Some(path)) => write_workbook(eval, model, path, table, write)?,
         _ => dest::write_output(eval.out.as_deref(), |w| {
             let meta = (model.id.as_str(), model.version.as_str());
-            let mut sink = output::sink(format, table.columns, w, eval.bom, meta)?;
+            let mut sink =
+                output::sink_in(format, table.columns, w, eval.bom, meta, lang(eval, model))?;
             write(sink.as_mut(), None)?;
             sink.finish()
         })?,

@@ -43,12 +43,13 @@ pub fn run(args: &ExplainArgs, quiet: bool) -> Result<()> {
         period: period.as_deref(),
     };
     dest::write_output(eval.out.as_deref(), |w| {
-        let mut sink = output::sink(
+        let mut sink = output::sink_in(
             format,
             explain::columns(sentences.is_some()),
             w,
             eval.bom,
             (&model.id, &model.version),
+            lang,
         )?;
         explain::write(&model, &data, &weights, &sel, sentences, sink.as_mut())?;
         sink.finish()

@@ -67,7 +67,7 @@ pub fn run(args: &PromoteArgs, quiet: bool) -> Result<()> {
     let why = (format == Format::Table).then_some(lang);
     dest::write_output(eval.out.as_deref(), |w| {
         let meta = (model.id.as_str(), model.version.as_str());
-        let mut sink = output::sink(format, columns_for(why), w, eval.bom, meta)?;
+        let mut sink = output::sink_in(format, columns_for(why), w, eval.bom, meta, lang)?;
         write_readiness(&model, &data, &weights, budget, period, why, sink.as_mut())?;
         sink.finish()
     })?;

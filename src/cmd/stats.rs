@@ -46,7 +46,14 @@ pub fn run(args: &StatsArgs, quiet: bool) -> Result<()> {
     let format = output_format(eval);
     let columns: Vec<String> = columns(args.kind).iter().map(|s| s.to_string()).collect();
     dest::write_output(eval.out.as_deref(), |w| {
-        let mut sink = output::sink(format, columns, w, eval.bom, (&model.id, &model.version))?;
+        let mut sink = output::sink_in(
+            format,
+            columns,
+            w,
+            eval.bom,
+            (&model.id, &model.version),
+            super::evaluate::lang(eval, &model),
+        )?;
         let s = sink.as_mut();
         match args.kind {
             StatsKind::Precision => write_precision(&model, &data, &people, s)?,

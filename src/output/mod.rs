@@ -56,12 +56,44 @@ pub fn sink<'w>(
         Format::Csv => Box::new(CsvSink::new(columns, out, bom)?),
         Format::Json => Box::new(JsonSink::new(columns, out, meta)?),
         Format::Table => Box::new(TableSink {
+            coded: Vec::new(),
             columns,
+            words: None,
             rows: Vec::new(),
             out,
         }),
         Format::Xlsx => Box::new(xlsx::StandaloneSink::new(columns, out, meta)?),
     })
+}
+
+/// `sink` for a command whose terminal table speaks `lang`: its headers and
+/// status words (`true`, `knockout_short`, `one_plan_away` …) in words of
+/// that language (`text::words`); CSV, JSON and Excel keep their machine
+/// names, which scripts depend on.
+pub fn sink_in<'w>(
+    format: Format,
+    columns: Vec<String>,
+    out: Box<dyn Write + 'w>,
+    bom: bool,
+    meta: (&str, &str),
+    lang: crate::model::Language,
+) -> io::Result<Box<dyn Sink + 'w>> {
+    match format {
+        Format::Table => Ok(Box::new(TableSink {
+            coded: columns
+                .iter()
+                .map(|c| matches!(c.as_str(), "status" | "verdict" | "confidence" | "kind"))
+                .collect(),
+            columns: columns
+                .iter()
+                .map(|c| text::header_word(c, lang).to_string())
+                .collect(),
+            words: Some(lang),
+            rows: Vec::new(),
+            out,
+        })),
+        _ => sink(format, columns, out, bom, meta),
+    }
 }
 
 /// The starts of a text cell that a spreadsheet may run as a formula:
@@ -228,13 +260,27 @@ impl Sink for JsonSink<'_> {
 
 struct TableSink<'w> {
     columns: Vec<String>,
+    /// Status words and yes/no in this language (`sink_in`).
+    words: Option<crate::model::Language>,
+    /// The columns whose text cells are status codes.
+    coded: Vec<bool>,
     rows: Vec<(Vec<String>, Vec<bool>)>,
     out: Box<dyn Write + 'w>,
 }
 
 impl Sink for TableSink<'_> {
     fn row(&mut self, values: &[Value]) -> io::Result<()> {
-        let cells = values.iter().map(plain).collect();
+        let cells = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match (self.words, v) {
+                (Some(lang), Value::Bool(b)) => text::yes_no(*b, lang).to_string(),
+                (Some(lang), Value::Text(t)) if self.coded.get(i) == Some(&true) => {
+                    text::status_word(t, lang).unwrap_or(t).to_string()
+                }
+                _ => plain(v),
+            })
+            .collect();
         let numeric = values
             .iter()
             .map(|v| matches!(v, Value::Num(..) | Value::Int(_)))

@@ -110,6 +110,95 @@ impl TextTable {
     }
 }
 
+/// A column of a terminal table in `lang`; an id of the model (a category,
+/// `meets_rm`) or an unknown column stays as it is.
+pub fn header_word(column: &str, lang: crate::model::Language) -> &str {
+    use crate::model::Language::*;
+    let pair = match column {
+        "person_id" => ("员工编号", "person"),
+        "name" => ("姓名", "name"),
+        "period" => ("考核期", "period"),
+        "unit" => ("部门", "unit"),
+        "grade" => ("职级", "grade"),
+        "target_grade" => ("对照职级", "compared with"),
+        "next_grade" => ("下一职级", "next grade"),
+        "kind" => ("层级", "level"),
+        "id" => ("编号", "id"),
+        "score" => ("得分", "score"),
+        "required" => ("要求", "required"),
+        "gap" => ("差距", "gap"),
+        "ratings" => ("评分数", "ratings"),
+        "rank" => ("名次", "rank"),
+        "fit" => ("匹配度", "fit"),
+        "meets" => ("达标", "meets"),
+        "overall" => ("综合得分", "overall"),
+        "placement" => ("职级定位", "placement"),
+        "knockout" => ("淘汰", "knock-out"),
+        "why" | "explanation" => ("原因", "why"),
+        "status" => ("状态", "status"),
+        "courses" => ("课程", "courses"),
+        "hours" => ("学时", "hours"),
+        "cost" => ("费用", "cost"),
+        "fit_after" => ("培训后匹配度", "fit after"),
+        "blockers" => ("阻碍项", "blockers"),
+        "competency" => ("能力项", "competency"),
+        "verdict" => ("结论", "verdict"),
+        "tolerance" => ("容差", "tolerance"),
+        "shortfall" => ("差额", "shortfall"),
+        "critical" => ("关键项", "critical"),
+        "confidence" => ("置信度", "confidence"),
+        _ => return column,
+    };
+    match lang {
+        Zh => pair.0,
+        En => pair.1,
+    }
+}
+
+/// `true` / `false` in a terminal table.
+pub fn yes_no(b: bool, lang: crate::model::Language) -> &'static str {
+    use crate::model::Language::*;
+    match (b, lang) {
+        (true, Zh) => "是",
+        (false, Zh) => "否",
+        (true, En) => "yes",
+        (false, En) => "no",
+    }
+}
+
+/// A status code of ksa's outputs as a word in `lang`; `None` for any
+/// other text (names, ids, sentences).
+pub fn status_word(code: &str, lang: crate::model::Language) -> Option<&'static str> {
+    use crate::model::Language::*;
+    let pair = match code {
+        "meets" => ("达到", "meets"),
+        "overall" => ("综合", "overall"),
+        "category" => ("类别", "category"),
+        "competency" => ("能力", "competency"),
+        "not_required" => ("不要求", "not required"),
+        "met" => ("达到", "met"),
+        "met_within_tolerance" => ("容差内达到", "met within tolerance"),
+        "short" => ("未达", "short"),
+        "knockout_short" => ("关键项未达", "knock-out short"),
+        "not_assessed" => ("未评价", "not assessed"),
+        "meets_borderline" => ("达到(临界)", "meets (borderline)"),
+        "short_borderline" => ("未达(临界)", "short (borderline)"),
+        "clear" => ("明确", "clear"),
+        "borderline" => ("临界", "borderline"),
+        "clear_shortfall" => ("明确不足", "clear shortfall"),
+        "insufficient" => ("评分不足", "insufficient ratings"),
+        "one_plan_away" => ("一项计划可达", "one plan away"),
+        "not_ready" => ("未就绪", "not ready"),
+        "top_grade" => ("已是最高职级", "top grade"),
+        "no_grade" => ("无职级", "no grade"),
+        _ => return None,
+    };
+    Some(match lang {
+        Zh => pair.0,
+        En => pair.1,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

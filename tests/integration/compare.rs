@@ -140,7 +140,7 @@ fn the_terminal_table_and_json_say_who_and_why() {
     a.extend(cmp_args(&["--format", "table", "--lang", "en"]));
     let table = String::from_utf8(ksa_out(&a).stdout).unwrap();
     let head = table.lines().next().unwrap();
-    for col in ["rank", "person_id", "name", "fit", "knockout", "why"] {
+    for col in ["rank", "person", "name", "fit", "knock-out", "why"] {
         assert!(head.split_whitespace().any(|c| c == col), "{col}: {head}");
     }
     let c06 = table.lines().find(|l| l.contains("C06")).unwrap();
@@ -191,7 +191,8 @@ fn score_table_shows_names() {
     let table = score(&["--format", "table"]);
     let mut lines = table.lines();
     let head: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
-    assert_eq!(&head[..3], ["person_id", "name", "period"]);
+    // Headers in the model's language (zh).
+    assert_eq!(&head[..4], ["员工编号", "姓名", "考核期", "对照职级"]);
     // Each row's name is the one the evaluations give its person.
     let rows = csv_records(&std::fs::read_to_string(&evals).unwrap());
     let (id, name) = (
@@ -211,6 +212,48 @@ fn score_table_shows_names() {
     assert!(checked > 3, "{table}");
     // The CSV keeps §7's columns.
     assert!(score(&[]).starts_with("person_id,period,target_grade,kind,"));
+}
+
+#[test]
+fn terminal_tables_speak_the_language_and_csv_keeps_codes() {
+    let dir = workdir();
+    let evals = repo_arg("data/evaluations.csv");
+    let model = repo_arg("models/bank-rm.toml");
+    let promote = |extra: &[&str]| {
+        let mut a = vec![
+            "promote", "--model", &model, "--evals", &evals, "--period", "2026H1",
+        ];
+        a.extend(extra);
+        run_ok(dir.path(), &a)
+    };
+    let csv = csv_records(&promote(&["--format", "csv"]));
+    let en = promote(&["--format", "table", "--lang", "en"]);
+    let zh = promote(&["--format", "table", "--lang", "zh"]);
+    let (status, meets) = (8, 7);
+    assert_eq!(csv[0][status], "status");
+    let first = &csv[1];
+    let en_row = en.lines().nth(2).unwrap();
+    let zh_row = zh.lines().nth(2).unwrap();
+    assert!(en_row.starts_with(&first[0]) && zh_row.starts_with(&first[0]));
+    let (en_status, zh_status) = match first[status].as_str() {
+        "meets" => ("meets", "达到"),
+        "one_plan_away" => ("one plan away", "一项计划可达"),
+        "not_ready" => ("not ready", "未就绪"),
+        other => panic!("status {other}"),
+    };
+    assert!(
+        en_row.contains(en_status) && zh_row.contains(zh_status),
+        "{en_row}\n{zh_row}"
+    );
+    let (en_yes, zh_yes) = if first[meets] == "true" {
+        ("yes", "是")
+    } else {
+        ("no", "否")
+    };
+    assert!(en_row.split_whitespace().any(|w| w == en_yes), "{en_row}");
+    assert!(zh_row.split_whitespace().any(|w| w == zh_yes), "{zh_row}");
+    assert!(en.lines().next().unwrap().contains("next grade"));
+    assert!(zh.lines().next().unwrap().contains("下一职级"));
 }
 
 // ================================================================ bootstrap
