@@ -29,11 +29,10 @@ impl Dataset {
         if all.contains(&w) {
             return Ok(w.to_string());
         }
-        let known: Vec<Known> = all.iter().map(|p| Known::plain(p)).collect();
         Err(KsaError::invalid(format!(
             "{flag}: \"{w}\" is not a period of the data (periods: {}){}",
             list(&all),
-            did_you_mean(w, &known)
+            near(w, &all)
         )))
     }
 
@@ -75,18 +74,11 @@ impl Dataset {
         }
         if let Some(u) = unit.map(str::trim) {
             if !self.people.iter().any(|p| p.unit.as_deref() == Some(u)) {
-                let mut units: Vec<&str> = self
-                    .people
-                    .iter()
-                    .filter_map(|p| p.unit.as_deref())
-                    .collect();
-                units.sort_unstable();
-                units.dedup();
-                let known: Vec<Known> = units.iter().map(|u| Known::plain(u)).collect();
+                let units = self.units(None);
                 return Err(KsaError::invalid(format!(
                     "--unit: \"{u}\" is not a unit of the data (units: {}){}",
                     list(&units),
-                    did_you_mean(u, &known)
+                    near(u, &units)
                 )));
             }
         }
@@ -122,24 +114,37 @@ impl Dataset {
             .filter(|&pp| self.matches(pp, Some(period), unit, None))
             .collect();
         if let (Some(u), true) = (unit, members.is_empty()) {
-            let mut units: Vec<&str> = self
-                .people
-                .iter()
-                .filter(|p| p.period == period)
-                .filter_map(|p| p.unit.as_deref())
-                .collect();
-            units.sort_unstable();
-            units.dedup();
-            let known: Vec<Known> = units.iter().map(|u| Known::plain(u)).collect();
+            let units = self.units(Some(period));
             return Err(KsaError::invalid(format!(
                 "--unit: no one of unit \"{}\" in period \"{period}\" (units: {}){}",
                 u.trim(),
                 list(&units),
-                did_you_mean(u, &known)
+                near(u, &units)
             )));
         }
         Ok(members)
     }
+}
+
+impl Dataset {
+    /// The units of the data (of `period` when given), each once, sorted.
+    fn units(&self, period: Option<&str>) -> Vec<&str> {
+        let mut units: Vec<&str> = self
+            .people
+            .iter()
+            .filter(|p| period.is_none_or(|x| p.period == x))
+            .filter_map(|p| p.unit.as_deref())
+            .collect();
+        units.sort_unstable();
+        units.dedup();
+        units
+    }
+}
+
+/// "; did you mean …?" among plain values.
+fn near(typed: &str, values: &[&str]) -> String {
+    let known: Vec<Known> = values.iter().map(|v| Known::plain(v)).collect();
+    did_you_mean(typed, &known)
 }
 
 fn list(items: &[&str]) -> String {
