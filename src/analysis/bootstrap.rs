@@ -160,44 +160,39 @@ pub fn intervals(
         .iter()
         .map(|c| data.people[c.pp].person_id.as_str())
         .collect();
-    let point_rank = ranks(
-        &ids,
-        &point
-            .iter()
-            .map(|s| (score::fit(model, s, grade, weights), s.overall))
-            .collect::<Vec<_>>(),
-    );
+    let point_keys: Vec<(Option<f64>, Option<f64>)> = point
+        .iter()
+        .map(|s| (score::fit(model, s, grade, weights), s.overall))
+        .collect();
+    let point_rank = ranks(&ids, &point_keys);
 
     let mut rngs: Vec<Rng> = (0..n).map(|i| Rng::new(seed).fork(i as u64 + 1)).collect();
     let mut overall = vec![Vec::with_capacity(resamples); n];
     let mut fit = vec![Vec::with_capacity(resamples); n];
     let mut rank = vec![Vec::with_capacity(resamples); n];
     let n_c = model.competencies.len();
-    let mut keys = vec![(None, None); n];
+    // Fixed candidates keep their real keys in every replicate.
+    let mut keys = point_keys.clone();
     let mut num = vec![0.0; n_c];
     let mut den = vec![0.0; n_c];
     for _ in 0..resamples {
-        for i in 0..n {
-            let s = if candidates[i].fixed {
-                point[i].clone()
-            } else {
-                num.iter_mut().for_each(|x| *x = 0.0);
-                den.iter_mut().for_each(|x| *x = 0.0);
-                for cell in &cells[i] {
-                    let k = cell.ratings.len();
-                    let mut sum = 0.0;
-                    for _ in 0..k {
-                        sum += cell.ratings[rngs[i].below(k)];
-                    }
-                    num[cell.competency] += cell.weight * (sum / k as f64);
-                    den[cell.competency] += cell.weight;
+        for i in (0..n).filter(|&i| !candidates[i].fixed) {
+            num.iter_mut().for_each(|x| *x = 0.0);
+            den.iter_mut().for_each(|x| *x = 0.0);
+            for cell in &cells[i] {
+                let k = cell.ratings.len();
+                let mut sum = 0.0;
+                for _ in 0..k {
+                    sum += cell.ratings[rngs[i].below(k)];
                 }
-                let competency: Vec<Option<f64>> = (0..n_c)
-                    .map(|c| (den[c] > 0.0).then(|| num[c] / den[c]))
-                    .collect();
-                let counts = point[i].competency_ratings.clone();
-                score::from_competency_scores(model, competency, counts, weights)
-            };
+                num[cell.competency] += cell.weight * (sum / k as f64);
+                den[cell.competency] += cell.weight;
+            }
+            let competency: Vec<Option<f64>> = (0..n_c)
+                .map(|c| (den[c] > 0.0).then(|| num[c] / den[c]))
+                .collect();
+            let counts = point[i].competency_ratings.clone();
+            let s = score::from_competency_scores(model, competency, counts, weights);
             let f = score::fit(model, &s, grade, weights);
             keys[i] = (f, s.overall);
             if let Some(o) = s.overall {
@@ -228,7 +223,8 @@ pub fn intervals(
                 overall: point[i]
                     .overall
                     .and_then(|_| percentile_interval(&mut overall[i])),
-                fit: score::fit(model, &point[i], grade, weights)
+                fit: point_keys[i]
+                    .0
                     .and_then(|_| percentile_interval(&mut fit[i])),
                 rank: (low, high),
                 rank_percentile: rp,

@@ -232,9 +232,8 @@ pub fn lang(eval: &EvalArgs, model: &Model) -> crate::model::Language {
 
 /// The columns the chosen format adds to §7's (`tables::Extra`), with the
 /// words of a terminal table in `--lang`.
-pub fn extra(eval: &EvalArgs, model: &Model) -> Result<tables::Extra> {
-    let lang = super::model::parse_lang(eval.lang.as_deref(), model.language)?;
-    Ok(tables::Extra::of(output_format(eval), lang))
+pub fn extra(eval: &EvalArgs, model: &Model) -> tables::Extra {
+    tables::Extra::of(output_format(eval), lang(eval, model))
 }
 
 pub fn resolve_grade(model: &Model, g: &str) -> Result<usize> {
@@ -372,7 +371,7 @@ pub fn score(
     let model = read_model(eval, quiet)?;
     let g = grade.map(|g| resolve_grade(&model, g)).transpose()?;
     let weights = Weights::new(&model, resolve_weighting(&model, weighting)?);
-    let extra = extra(eval, &model)?;
+    let extra = extra(eval, &model);
     let data = read_data(eval, &model, quiet, false)?;
     let table = Table {
         sheet: "scores",
@@ -411,7 +410,7 @@ pub fn compare(
     let g = resolve_grade(&model, grade)?;
     let weights = Weights::new(&model, resolve_weighting(&model, weighting)?);
     let layout = tables::CompareLayout {
-        extra: extra(eval, &model)?,
+        extra: extra(eval, &model),
         knockouts,
     };
     let data = read_data(eval, &model, quiet, false)?;

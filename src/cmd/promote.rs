@@ -63,7 +63,7 @@ pub fn run(args: &PromoteArgs, quiet: bool) -> Result<()> {
     let period = args.period.as_deref().map(str::trim);
 
     let format = output_format(eval);
-    let lang = super::model::parse_lang(eval.lang.as_deref(), model.language)?;
+    let lang = super::evaluate::lang(eval, &model);
     let why = (format == Format::Table).then_some(lang);
     dest::write_output(eval.out.as_deref(), |w| {
         let meta = (model.id.as_str(), model.version.as_str());

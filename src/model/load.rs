@@ -99,8 +99,16 @@ pub fn load_model(path: &Path) -> Result<LoadedModel> {
     if bytes.len() as u64 > MAX_MODEL_BYTES {
         return Err(too_large());
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| KsaError::invalid(format!("{label}: a model file must be UTF-8 text")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            KsaError::invalid(format!(
+                "{label}: this looks like a workbook (an evaluation file?), not a model; pass it with --evals, and the model's .toml file with --model"
+            ))
+        } else {
+            KsaError::invalid(format!("{label}: a model file must be UTF-8 text"))
+        }
+    })?;
     // Editors on Windows may save UTF-8 with a byte-order mark.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     load_model_str(text, &label)
@@ -213,11 +221,9 @@ fn key_before(text: &str, offset: usize) -> Option<String> {
 }
 
 /// Why a file given as `--model` looks like an evaluation file: a CSV
-/// header on its first line, or a workbook's bytes; `None` otherwise.
+/// header on its first line (a workbook is not UTF-8 and is recognised
+/// where the text is decoded); `None` otherwise.
 fn looks_like_evaluations(text: &str) -> Option<&'static str> {
-    if text.starts_with("PK\u{3}\u{4}") || text.starts_with("\u{d0}\u{cf}") {
-        return Some("a workbook");
-    }
     let first = text.lines().next().unwrap_or("").to_lowercase();
     let columns = [
         "person_id",

@@ -55,20 +55,14 @@ pub fn sink<'w>(
     Ok(match format {
         Format::Csv => Box::new(CsvSink::new(columns, out, bom)?),
         Format::Json => Box::new(JsonSink::new(columns, out, meta)?),
-        Format::Table => Box::new(TableSink {
-            coded: Vec::new(),
-            columns,
-            words: None,
-            rows: Vec::new(),
-            out,
-        }),
+        Format::Table => Box::new(TableSink::new(columns, out, None)),
         Format::Xlsx => Box::new(xlsx::StandaloneSink::new(columns, out, meta)?),
     })
 }
 
 /// `sink` for a command whose terminal table speaks `lang`: its headers and
 /// status words (`true`, `knockout_short`, `one_plan_away` …) in words of
-/// that language (`text::words`); CSV, JSON and Excel keep their machine
+/// that language (`text::header_word`, `text::status_word`); CSV, JSON and Excel keep their machine
 /// names, which scripts depend on.
 pub fn sink_in<'w>(
     format: Format,
@@ -79,19 +73,7 @@ pub fn sink_in<'w>(
     lang: crate::model::Language,
 ) -> io::Result<Box<dyn Sink + 'w>> {
     match format {
-        Format::Table => Ok(Box::new(TableSink {
-            coded: columns
-                .iter()
-                .map(|c| matches!(c.as_str(), "status" | "verdict" | "confidence" | "kind"))
-                .collect(),
-            columns: columns
-                .iter()
-                .map(|c| text::header_word(c, lang).to_string())
-                .collect(),
-            words: Some(lang),
-            rows: Vec::new(),
-            out,
-        })),
+        Format::Table => Ok(Box::new(TableSink::new(columns, out, Some(lang)))),
         _ => sink(format, columns, out, bom, meta),
     }
 }
@@ -266,6 +248,34 @@ struct TableSink<'w> {
     coded: Vec<bool>,
     rows: Vec<(Vec<String>, Vec<bool>)>,
     out: Box<dyn Write + 'w>,
+}
+
+impl<'w> TableSink<'w> {
+    /// A table with machine names (`words` none), or in words of a language.
+    fn new(
+        columns: Vec<String>,
+        out: Box<dyn Write + 'w>,
+        words: Option<crate::model::Language>,
+    ) -> Self {
+        let coded = columns
+            .iter()
+            .map(|c| matches!(c.as_str(), "status" | "verdict" | "confidence" | "kind"))
+            .collect();
+        let columns = match words {
+            Some(lang) => columns
+                .iter()
+                .map(|c| text::header_word(c, lang).to_string())
+                .collect(),
+            None => columns,
+        };
+        TableSink {
+            columns,
+            words,
+            coded,
+            rows: Vec::new(),
+            out,
+        }
+    }
 }
 
 impl Sink for TableSink<'_> {
