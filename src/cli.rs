@@ -442,8 +442,30 @@ pub enum DiffFormat {
     Json,
 }
 
+/// `ksa model diff --help`: the rules, since scripts depend on them.
+const MODEL_DIFF_HELP: &str = "\
+Items are matched by id. Same id, new name: renamed. An id only in OLD and \
+another only in NEW with the same name: id_changed (rating files keyed by the \
+old id no longer match). Requirements are compared per grade (empty: not \
+required). The models are compared as loaded, so comments, formatting and \
+defaults written out never show.
+
+Output: one row per change, columns section,id,name,period,change,field,grade,old,new \
+(sections in model-file order; items in NEW's order, then removed items in \
+OLD's). Exit status 0 whether or not anything changed (\"no differences\"); 2 \
+for a bad model, flag or data row.
+
+--evals: the ratings are read once, with OLD's names plus what only NEW has, \
+and scored under each revision by competency id: ratings of a competency or \
+rater group a revision lacks are not scored under it (counted on stderr). \
+Every person and period is scored and placed under both; those whose \
+placement or printed fit (4 decimals) to a grade of both revisions changes \
+are listed (rows with section `person`), and stderr says \
+\"N of M people change placement, K change fit\" (counted per person and \
+period).";
+
 #[derive(Args, Debug, Clone)]
-#[command(after_long_help = crate::cmd::model_diff::HELP)]
+#[command(after_long_help = MODEL_DIFF_HELP)]
 pub struct ModelDiffArgs {
     /// The old revision (TOML).
     pub old: PathBuf,

@@ -9,11 +9,12 @@
 //! Not a stable API.
 
 use crate::error::Result;
+use crate::files::audit;
 use crate::ingest::{self, Dataset, IngestOptions};
 use crate::model::{load_model_str, Model};
 use crate::output::{self, tables, Format};
 use crate::plan::Budget;
-use crate::report::{self, audit, individual, team, Env, Templates};
+use crate::report::{self, individual, team, Env, Templates};
 use crate::score::Weights;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -160,14 +161,14 @@ fn score_and_render(dir: &Path, data: &Dataset, input: &[u8]) -> Result<usize> {
         weights,
         weighting: None,
         templates: templates(),
-        audit: report::Audit::new(
+        audit: crate::files::Audit::new(
             &model.id,
             &model.version,
             vec![audit::sha256_bytes("evals.csv", input)],
         )?,
         anonymity: crate::anonymity::Mode::Blended,
     };
-    let out = crate::output::dest::OutputFolder::create(&dir.join("reports"), &[])?;
+    let out = crate::files::dest::OutputFolder::create(&dir.join("reports"), &[])?;
     let individual_opts = individual::IndividualOptions {
         grade: None,
         period: None,

@@ -9,6 +9,7 @@ pub mod anonymity;
 pub mod cli;
 pub mod cmd;
 pub mod error;
+pub mod files;
 // Harnesses of the fuzz targets and their corpus test (docs/fuzzing.md).
 #[doc(hidden)]
 pub mod fuzzing;

@@ -4,7 +4,7 @@ use clap::Parser;
 
 fn main() {
     // First, before any thread: Ctrl-C leaves no temporary files behind.
-    ksa::output::dest::remove_temps_on_signal();
+    ksa::files::dest::remove_temps_on_signal();
     let cli = ksa::cli::Cli::parse();
     std::process::exit(ksa::exit_code(ksa::cmd::run(cli)));
 }

@@ -22,7 +22,6 @@
 //! runs, which is what sharing must not do.
 
 use crate::error::{KsaError, Result};
-use crate::ingest::Dataset;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use std::collections::HashMap;
@@ -179,27 +178,6 @@ impl Pseudonyms {
     pub fn rater(&mut self, id: &str) -> Result<String> {
         let p = self.key.tag("R-", b"rater", id, self.digits);
         claim(&mut self.raters, p, id, "rater ids")
-    }
-
-    /// Replaces every person id, name and rater id of the data set by its
-    /// pseudonym and drops the comments (they are free text and may name
-    /// anyone). Units and periods are kept: they are not personal.
-    pub fn apply(&mut self, data: &mut Dataset) -> Result<()> {
-        for p in &mut data.people {
-            p.person_id = self.person(&p.person_id)?;
-            if p.name.is_some() {
-                p.name = Some(p.person_id.clone());
-            }
-        }
-        for c in &mut data.comments {
-            c.clear();
-        }
-        for r in &mut data.rater_ids {
-            if !r.is_empty() {
-                *r = self.rater(r)?;
-            }
-        }
-        Ok(())
     }
 }
 

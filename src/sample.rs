@@ -13,8 +13,8 @@
 //! generator may change its stream between releases).
 
 use crate::error::{KsaError, Result};
+use crate::files::dest::OutputFolder;
 use crate::model::{Language, Model};
-use crate::output::dest::OutputFolder;
 pub use crate::rng::Rng;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -9,8 +9,9 @@ use super::evaluate::{
 use crate::analysis::appraise::{self, Results, ResultsLayout};
 use crate::cli::{AppraiseArgs, EvalArgs};
 use crate::error::{KsaError, Result};
+use crate::files::dest;
 use crate::ingest::{self, Dataset};
-use crate::output::{self, dest, Value};
+use crate::output::{self, Value};
 use crate::score::{self, Weights};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

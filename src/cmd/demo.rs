@@ -9,13 +9,14 @@
 //! end to end before real ratings exist.
 
 use crate::error::{KsaError, Result};
+use crate::files::{audit, dest::OutputFolder};
 use crate::ingest::Dataset;
 use crate::ingest::{self, IngestOptions};
 use crate::model::{load_model, load_model_str};
 use crate::model::{Language, Model};
-use crate::output::{self, dest::OutputFolder, model_tree, tables, Format};
+use crate::output::{self, model_tree, tables, Format};
 use crate::plan::{Budget, TargetChoice};
-use crate::report::{self, audit, compare, individual, team, Env, Index, IndexLink, Templates};
+use crate::report::{self, compare, individual, team, Env, Index, IndexLink, Templates};
 use crate::sample::{self, SampleSpec};
 use crate::score::Weights;
 use std::borrow::Cow;
@@ -352,14 +353,14 @@ fn write_reports(
     let model_file = audit::sha256_bytes(&inputs.model_file, &inputs.model_bytes);
     let evals_file = audit::sha256_bytes("evaluations.csv", &inputs.evaluations);
     let cands_file = audit::sha256_bytes("candidates.csv", &inputs.candidates);
-    let env_for = |files: Vec<report::AuditFile>, weighting: Option<&str>| -> Result<Env> {
+    let env_for = |files: Vec<crate::files::AuditFile>, weighting: Option<&str>| -> Result<Env> {
         let w = weighting.and_then(|w| model.find_weighting(w));
         Ok(Env {
             model,
             weights: Weights::new(model, w),
             weighting: w.map(|w| w.id.clone()),
             templates: &templates,
-            audit: report::Audit::new(&model.id, &model.version, files)?,
+            audit: crate::files::Audit::new(&model.id, &model.version, files)?,
             anonymity: crate::anonymity::Mode::Blended,
         })
     };

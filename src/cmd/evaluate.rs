@@ -3,11 +3,11 @@
 
 use crate::cli::EvalArgs;
 use crate::error::{KsaError, Result};
+use crate::files::{audit, dest, Audit};
 use crate::ingest::{self, Dataset, IngestOptions};
 use crate::model::{load_model, Model, Weighting};
 use crate::output::xlsx::{Heatmap, XlsxWorkbook};
-use crate::output::{self, dest, tables, Format};
-use crate::report::{audit, Audit};
+use crate::output::{self, tables, Format};
 use crate::score::Weights;
 use std::io::{self, IsTerminal, Seek, Write};
 use std::path::{Path, PathBuf};

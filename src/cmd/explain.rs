@@ -5,7 +5,8 @@
 use super::evaluate::{output_format, read_data, read_model, resolve_grade, resolve_weighting};
 use crate::cli::ExplainArgs;
 use crate::error::Result;
-use crate::output::{self, dest, explain, Format};
+use crate::files::dest;
+use crate::output::{self, explain, Format};
 use crate::score::Weights;
 
 pub fn run(args: &ExplainArgs, quiet: bool) -> Result<()> {

@@ -62,7 +62,7 @@ pub fn run(cmd: ModelCommand, quiet: bool) -> Result<()> {
 }
 
 fn print(text: &str) -> Result<()> {
-    crate::output::dest::write_output(None, |mut w| {
+    crate::files::dest::write_output(None, |mut w| {
         w.write_all(text.as_bytes()).and_then(|_| w.flush())
     })
 }

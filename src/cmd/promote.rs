@@ -7,9 +7,10 @@ use crate::analysis::explain;
 use crate::analysis::promote::{self, Promotion};
 use crate::cli::PromoteArgs;
 use crate::error::Result;
+use crate::files::dest;
 use crate::ingest::Dataset;
 use crate::model::{Language, Model};
-use crate::output::{self, dest, Format, Sink, Value};
+use crate::output::{self, Format, Sink, Value};
 use crate::plan::Budget;
 use crate::score::{self, Weights};
 

@@ -5,9 +5,10 @@ use super::evaluate::{read_model, reading_flags, resolve_grade, resolve_weightin
 use crate::anonymity::Mode;
 use crate::cli::{ReportArgs, ReportKind};
 use crate::error::{KsaError, Result};
-use crate::output::dest::OutputFolder;
+use crate::files::audit;
+use crate::files::dest::OutputFolder;
 use crate::plan::Budget;
-use crate::report::{self, audit, compare, individual, team, Env, Templates};
+use crate::report::{self, compare, individual, team, Env, Templates};
 use crate::score::Weights;
 use std::collections::HashMap;
 use std::io::Write;
@@ -129,7 +130,7 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
         weights: Weights::new(&model, weighting),
         weighting: weighting.map(|w| w.id.clone()),
         templates: &templates,
-        audit: report::Audit::new(&model.id, &model.version, files)?,
+        audit: crate::files::Audit::new(&model.id, &model.version, files)?,
         anonymity: if eval.strict_anonymity {
             Mode::Strict
         } else {

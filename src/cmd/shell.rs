@@ -3,7 +3,7 @@
 
 use crate::cli::Cli;
 use crate::error::{KsaError, Result};
-use crate::output::dest::{write_output, OutputFolder};
+use crate::files::dest::{write_output, OutputFolder};
 use clap::CommandFactory;
 use std::io::Write;
 use std::path::Path;

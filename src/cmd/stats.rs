@@ -7,9 +7,10 @@ use crate::analysis::stats::{
 };
 use crate::cli::{StatsArgs, StatsKind};
 use crate::error::{KsaError, Result};
+use crate::files::dest;
 use crate::ingest::{self, Dataset};
 use crate::model::Model;
-use crate::output::{self, dest, Sink, Value};
+use crate::output::{self, Sink, Value};
 use std::io;
 
 /// Decimals of statistics in CSV and tables (JSON is unrounded); scores

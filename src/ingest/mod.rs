@@ -44,7 +44,7 @@ pub struct IngestOptions {
     pub rejects: Option<PathBuf>,
     /// The rejects file has a name ksa chose (the default `rejects.csv`),
     /// not one the user gave: it is never written through a link
-    /// (`output::dest::AtomicFile::create_own`).
+    /// (`files::dest::AtomicFile::create_own`).
     pub rejects_own: bool,
     /// `--strict`: an unknown column is an error, not a warning.
     pub strict: bool,
@@ -308,7 +308,7 @@ pub fn ingest(model: &Model, files: &[PathBuf], opts: &IngestOptions) -> Result<
     // names, repeated raters) compared the input as written.
     if let Some(key) = &opts.pseudonymize {
         let mut pseudonyms = crate::privacy::Pseudonyms::new(key.clone());
-        pseudonyms.apply(&mut data)?;
+        pseudonymize(&mut data, &mut pseudonyms)?;
         data.pseudonyms = Some(pseudonyms);
     }
     if let Some(s) = &opts.sheet {
@@ -319,6 +319,27 @@ pub fn ingest(model: &Model, files: &[PathBuf], opts: &IngestOptions) -> Result<
         }
     }
     Ok(data)
+}
+
+/// Replaces every person id, name and rater id of the data set by its
+/// pseudonym and drops the comments (they are free text and may name
+/// anyone). Units and periods are kept: they are not personal.
+fn pseudonymize(data: &mut Dataset, pseudonyms: &mut crate::privacy::Pseudonyms) -> Result<()> {
+    for p in &mut data.people {
+        p.person_id = pseudonyms.person(&p.person_id)?;
+        if p.name.is_some() {
+            p.name = Some(p.person_id.clone());
+        }
+    }
+    for c in &mut data.comments {
+        c.clear();
+    }
+    for r in &mut data.rater_ids {
+        if !r.is_empty() {
+            *r = pseudonyms.rater(r)?;
+        }
+    }
+    Ok(())
 }
 
 /// The label of a path in messages: as the user typed it.

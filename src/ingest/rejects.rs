@@ -6,13 +6,13 @@
 //!
 //! The fields are written as they were read, except that a text field that
 //! a spreadsheet would run as a formula (`=HYPERLINK(…)`) gets a leading
-//! `'`, as in every CSV output (`output::csv_text`). A field that is a plain
+//! `'`, as in every CSV output (`files::csv_text`). A field that is a plain
 //! number (`-1`, `+4`, a rejected score) is left as it is: a number is no
 //! formula, and the person fixing the input should see what it held.
 
 use crate::error::{KsaError, Result};
-use crate::output::csv_text;
-use crate::output::dest::AtomicFile;
+use crate::files::csv_text;
+use crate::files::dest::AtomicFile;
 use csv::ByteRecord;
 use std::path::PathBuf;
 

@@ -18,8 +18,8 @@
 //! cell does not, so the text is kept as it is).
 
 use super::{Sink, Value};
+use crate::files::Audit;
 use crate::model::Model;
-use crate::report::Audit;
 use crate::score::round::round_key;
 use rust_xlsxwriter::{
     Color, ConditionalFormat3ColorScale, ConditionalFormatFormula, ConditionalFormatType,

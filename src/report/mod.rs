@@ -9,7 +9,6 @@
 //! charts, `templates` loads the Tera templates and labels, and one file per
 //! report kind assembles its page.
 
-pub mod audit;
 pub mod charts;
 pub mod compare;
 pub mod individual;
@@ -20,9 +19,9 @@ pub mod templates;
 
 use crate::anonymity::{Mode, Shown};
 use crate::error::{KsaError, Result};
+use crate::files::dest::OutputFolder;
 use crate::ingest::Dataset;
 use crate::model::{Language, Model};
-use crate::output::dest::OutputFolder;
 use crate::score::at_least;
 use crate::score::round::format_rounded;
 use crate::score::Weights;
@@ -30,7 +29,7 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use audit::{Audit, AuditFile};
+pub use crate::files::{Audit, AuditFile};
 pub use templates::Templates;
 
 /// What every report of one run shares.

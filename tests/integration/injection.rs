@@ -6,7 +6,7 @@ use crate::common::{csv_records, fixture, repo, run, workdir, write};
 use std::path::Path;
 
 /// Whether a CSV cell would start a formula in a spreadsheet: what
-/// `output::looks_like_formula` refuses, checked here on its own.
+/// `files::looks_like_formula` refuses, checked here on its own.
 fn live_formula(cell: &str) -> bool {
     let starts = [
         "=", "+", "-", "@", "\t", "\r", "\u{ff1d}", "\u{ff0b}", "\u{ff0d}", "\u{ff20}",

@@ -16,6 +16,7 @@ mod fuzz_corpus;
 mod hostile;
 mod ingest;
 mod injection;
+mod layering;
 mod messages;
 mod model;
 mod model_diff;
