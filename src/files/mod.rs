@@ -2,7 +2,7 @@
 //! writing a file whole or not at all and never over an input (`dest`),
 //! formula-safe CSV text (`formula`), and the audit record of which model
 //! and inputs an output came from (`audit`). It imports nothing of ksa but
-//! `error`.
+//! `error` and `input` (to read the inputs it fingerprints).
 
 pub mod audit;
 pub mod dest;

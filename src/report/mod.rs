@@ -20,6 +20,7 @@ pub mod templates;
 use crate::anonymity::{Mode, Shown};
 use crate::error::{KsaError, Result};
 use crate::files::dest::OutputFolder;
+use crate::files::Audit;
 use crate::ingest::Dataset;
 use crate::model::{Language, Model};
 use crate::score::at_least;
@@ -29,7 +30,6 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use crate::files::{Audit, AuditFile};
 pub use templates::Templates;
 
 /// What every report of one run shares.
