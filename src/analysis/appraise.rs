@@ -4,27 +4,7 @@
 //! (article 1, part 三 (三)). Task and objective scores come from a results
 //! file; competency development from the evaluations of two periods.
 //!
-//! # The results file
-//!
-//! CSV, read like evaluation files (evaluation-files.md: encoding detection,
-//! delimiter, trimming, case-insensitive headers). Columns and aliases:
-//!
-//! | column | aliases | required |
-//! |---|---|---|
-//! | `person_id` | `employee_id`, `工号`, `员工编号`, `人员编号` | yes |
-//! | `period` | `考核期`, `期间` | no: without it every row is for `--to` |
-//! | `task_score` | `task`, `任务绩效`, `任务得分`, `岗位任务绩效` | yes |
-//! | `objective_score` | `objective`, `目标完成`, `目标得分`, `目标完成情况`, `管理目标` | yes |
-//! | `name` | `姓名` | no |
-//! | `unit` | `department`, `branch`, `部门`, `机构`, `支行` | no |
-//!
-//! Scores are numbers in [0, 100] with the grammar of evaluation scores; an
-//! empty cell means no result for that aspect. A row is invalid when its
-//! `person_id` is empty, a score is not a number or outside [0, 100], its
-//! field count differs from the header's, or it repeats the `person_id` and
-//! `period` of an earlier accepted row. Rows of periods other than `--to`
-//! are valid but not used (counted as `other_period`); rows with both
-//! scores empty are `blank`.
+//! The results file is read by `crate::ingest::results`.
 //!
 //! # Components and composite
 //!
@@ -46,288 +26,105 @@
 //! competition ranking (1, 2, 2, 4); people with no composite are listed
 //! after the ranked ones, without a rank, ordered by `person_id`.
 
-use crate::error::{KsaError, Result};
-use crate::model::{Appraisal, Scale};
+use crate::ingest::results::Results;
+use crate::ingest::Dataset;
+use crate::model::{Appraisal, Model, Scale};
 use crate::score::round::round_key;
-use std::collections::HashMap;
+use crate::score::{self, Weights};
+use std::collections::BTreeMap;
 
-/// A column of the results file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResultColumn {
-    PersonId,
-    Period,
-    Task,
-    Objective,
-    Name,
-    Unit,
-}
-
-impl ResultColumn {
-    pub const ALL: [ResultColumn; 6] = [
-        ResultColumn::PersonId,
-        ResultColumn::Period,
-        ResultColumn::Task,
-        ResultColumn::Objective,
-        ResultColumn::Name,
-        ResultColumn::Unit,
-    ];
-
-    /// The canonical name first, then the aliases.
-    pub fn names(self) -> &'static [&'static str] {
-        match self {
-            ResultColumn::PersonId => &["person_id", "employee_id", "工号", "员工编号", "人员编号"],
-            ResultColumn::Period => &["period", "考核期", "期间"],
-            ResultColumn::Task => &["task_score", "task", "任务绩效", "任务得分", "岗位任务绩效"],
-            ResultColumn::Objective => &[
-                "objective_score",
-                "objective",
-                "目标完成",
-                "目标得分",
-                "目标完成情况",
-                "管理目标",
-            ],
-            ResultColumn::Name => &["name", "姓名"],
-            ResultColumn::Unit => &["unit", "department", "branch", "部门", "机构", "支行"],
-        }
-    }
-
-    fn index(self) -> usize {
-        ResultColumn::ALL
-            .iter()
-            .position(|&c| c == self)
-            .unwrap_or(0)
-    }
-}
-
-/// A results file's header, mapped.
-#[derive(Debug, Clone)]
-pub struct ResultsLayout {
-    positions: [Option<usize>; 6],
-    pub headers: Vec<String>,
-    /// Headers that are none of the columns: a warning, or an error with
-    /// `--strict`.
-    pub unknown: Vec<String>,
-}
-
-impl ResultsLayout {
-    /// Maps a header row; header problems are file-level errors (exit 2).
-    pub fn from_header(headers: Vec<String>, label: &str) -> Result<ResultsLayout> {
-        let mut positions = [None; 6];
-        let mut unknown = Vec::new();
-        for (i, h) in headers.iter().enumerate() {
-            let norm = h.trim().to_lowercase();
-            match ResultColumn::ALL
-                .iter()
-                .find(|c| c.names().iter().any(|n| n.to_lowercase() == norm))
-            {
-                Some(c) => {
-                    if let Some(prev) = positions[c.index()] {
-                        let prev: usize = prev;
-                        return Err(KsaError::invalid(format!(
-                            "{label}: header: columns \"{}\" and \"{}\" both name the column `{}`",
-                            headers[prev].trim(),
-                            h.trim(),
-                            c.names()[0]
-                        )));
-                    }
-                    positions[c.index()] = Some(i);
-                }
-                None => unknown.push(h.trim().to_string()),
-            }
-        }
-        for c in [
-            ResultColumn::PersonId,
-            ResultColumn::Task,
-            ResultColumn::Objective,
-        ] {
-            if positions[c.index()].is_none() {
-                return Err(KsaError::invalid(format!(
-                    "{label}: header: no `{}` column (or {})",
-                    c.names()[0],
-                    c.names()[1..].join(", ")
-                )));
-            }
-        }
-        Ok(ResultsLayout {
-            positions,
-            headers,
-            unknown,
-        })
-    }
-
-    pub fn get(&self, c: ResultColumn) -> Option<usize> {
-        self.positions[c.index()]
-    }
-
-    /// The header of a column as the file writes it.
-    pub fn header_of(&self, c: ResultColumn) -> &str {
-        self.get(c)
-            .map(|i| self.headers[i].trim())
-            .unwrap_or(c.names()[0])
-    }
-}
-
-/// One accepted result.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResultRow {
+/// One appraised person: the row of `ksa appraise`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Appraised {
     pub person_id: String,
-    pub period: String,
+    /// Name and unit as in period `to`, else `from`, else the results.
     pub name: Option<String>,
     pub unit: Option<String>,
+    /// Rank within the unit (`rank_within_units`); `None` without a
+    /// composite.
+    pub rank: Option<usize>,
     pub task: Option<f64>,
+    /// Competency development `D`.
+    pub development: Option<f64>,
     pub objective: Option<f64>,
+    pub composite: Option<f64>,
+    /// The overall score `O` in periods `from` and `to`.
+    pub overall_from: Option<f64>,
+    pub overall_to: Option<f64>,
 }
 
-/// Why a row was rejected: the column (as the file names it) and the reason.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RowError {
-    pub column: Option<String>,
-    pub reason: String,
-}
-
-impl std::fmt::Display for RowError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.column {
-            Some(c) => write!(f, "column {c:?}: {}", self.reason),
-            None => f.write_str(&self.reason),
+/// The appraisal of everyone evaluated in period `from` or `to`, or with a
+/// result for `to`: the join of both files by person_id, in the order to
+/// list them (unit, then rank, then person_id).
+pub fn appraise(
+    model: &Model,
+    data: &Dataset,
+    weights: &Weights,
+    (from, to): (&str, &str),
+    results: &Results,
+) -> Vec<Appraised> {
+    let mut people: BTreeMap<&str, Appraised> = BTreeMap::new();
+    // `to` last, so its name and unit win.
+    for period in [from, to] {
+        for (pp, p) in data.people.iter().enumerate() {
+            if p.period != period {
+                continue;
+            }
+            let s = score::score_person(model, data, pp, weights);
+            let e = people.entry(&p.person_id).or_default();
+            if period == from {
+                e.overall_from = s.overall;
+            } else {
+                e.overall_to = s.overall;
+            }
+            if p.name.is_some() {
+                e.name = p.name.clone();
+            }
+            if p.unit.is_some() {
+                e.unit = p.unit.clone();
+            }
         }
     }
-}
-
-/// Counts of the results file, like the evaluations' run summary:
-/// `rows_read = used + blank + other_period + rejected`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ResultsSummary {
-    pub rows_read: u64,
-    pub used: u64,
-    pub blank: u64,
-    pub other_period: u64,
-    pub rejected: u64,
-}
-
-impl std::fmt::Display for ResultsSummary {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "results: rows_read={} used={} blank={} other_period={} rejected={}",
-            self.rows_read, self.used, self.blank, self.other_period, self.rejected
-        )
-    }
-}
-
-/// The accepted results, row by row (no I/O: the caller reads the file).
-#[derive(Debug, Clone, Default)]
-pub struct Results {
-    /// Rows of the appraised period, by person_id.
-    pub rows: HashMap<String, ResultRow>,
-    pub summary: ResultsSummary,
-    /// (person_id, period) of every accepted row, to find repeats.
-    seen: std::collections::HashSet<(String, String)>,
-    period: String,
-}
-
-impl Results {
-    /// Results of period `to` are kept.
-    pub fn new(to: &str) -> Results {
-        Results {
-            period: to.to_string(),
-            ..Default::default()
+    for r in results.rows.values() {
+        let e = people.entry(&r.person_id).or_default();
+        e.task = r.task;
+        e.objective = r.objective;
+        if e.name.is_none() {
+            e.name = r.name.clone();
+        }
+        if e.unit.is_none() {
+            e.unit = r.unit.clone();
         }
     }
-
-    /// Checks one row (fields as read) and keeps it if valid. `Err` is an
-    /// invalid row, already counted as rejected.
-    pub fn add(&mut self, layout: &ResultsLayout, fields: &[&str]) -> Result<(), RowError> {
-        self.summary.rows_read += 1;
-        let r = self.check(layout, fields);
-        if r.is_err() {
-            self.summary.rejected += 1;
-        }
-        r
-    }
-
-    fn check(&mut self, layout: &ResultsLayout, fields: &[&str]) -> Result<(), RowError> {
-        if fields.len() != layout.headers.len() {
-            return Err(RowError {
-                column: None,
-                reason: format!(
-                    "the row has {} fields but the header has {}",
-                    fields.len(),
-                    layout.headers.len()
-                ),
-            });
-        }
-        let get = |c: ResultColumn| layout.get(c).map(|i| fields[i].trim()).unwrap_or("");
-        let bad = |c: ResultColumn, reason: String| RowError {
-            column: Some(layout.header_of(c).to_string()),
-            reason,
-        };
-        let person = get(ResultColumn::PersonId);
-        if person.is_empty() {
-            return Err(bad(ResultColumn::PersonId, "the person id is empty".into()));
-        }
-        let period = if layout.get(ResultColumn::Period).is_some() {
-            get(ResultColumn::Period)
-        } else {
-            self.period.as_str()
-        }
-        .to_string();
-        let task =
-            parse_percent(get(ResultColumn::Task)).map_err(|e| bad(ResultColumn::Task, e))?;
-        let objective = parse_percent(get(ResultColumn::Objective))
-            .map_err(|e| bad(ResultColumn::Objective, e))?;
-        let key = (person.to_string(), period);
-        if self.seen.contains(&key) {
-            return Err(bad(
-                ResultColumn::PersonId,
-                format!(
-                    "repeats the result of person {person:?}, period {:?} given earlier",
-                    key.1
-                ),
-            ));
-        }
-        let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
-        let row = ResultRow {
-            person_id: key.0.clone(),
-            period: key.1.clone(),
-            name: opt(get(ResultColumn::Name)),
-            unit: opt(get(ResultColumn::Unit)),
-            task,
-            objective,
-        };
-        let this_period = key.1 == self.period;
-        self.seen.insert(key);
-        if !this_period {
-            self.summary.other_period += 1;
-        } else if task.is_none() && objective.is_none() {
-            self.summary.blank += 1;
-        } else {
-            self.summary.used += 1;
-        }
-        if this_period {
-            self.rows.insert(row.person_id.clone(), row);
-        }
-        Ok(())
-    }
-}
-
-/// A score of 0–100: the grammar of evaluation scores (evaluation-files.md,
-/// "Edge cases": sign, digits, fraction, exponent; no `inf`, `nan`, decimal
-/// commas or full-width digits); empty is `None`.
-pub fn parse_percent(text: &str) -> Result<Option<f64>, String> {
-    if text.is_empty() {
-        return Ok(None);
-    }
-    if !crate::ingest::is_plain_number(text.as_bytes()) {
-        return Err(format!("{text:?} is not a number"));
-    }
-    let v: f64 = text
-        .parse()
-        .map_err(|_| format!("{text:?} is not a number"))?;
-    if !(0.0..=100.0).contains(&v) {
-        return Err(format!("{text} is outside [0, 100]"));
-    }
-    Ok(Some(v))
+    let mut rows: Vec<Appraised> = people
+        .into_iter()
+        .map(|(id, mut p)| {
+            p.person_id = id.to_string();
+            p.development = development(p.overall_from, p.overall_to, &model.scale);
+            p.composite = composite(&model.appraisal, p.task, p.development, p.objective);
+            p
+        })
+        .collect();
+    let keys: Vec<(&str, &str, Option<f64>)> = rows
+        .iter()
+        .map(|p| {
+            (
+                p.unit.as_deref().unwrap_or(""),
+                p.person_id.as_str(),
+                p.composite,
+            )
+        })
+        .collect();
+    let order = rank_within_units(&keys);
+    let mut slots: Vec<Option<Appraised>> = rows.drain(..).map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|(i, rank)| {
+            let mut p = slots[i].take()?;
+            p.rank = rank;
+            Some(p)
+        })
+        .collect()
 }
 
 /// `D = 50 + 50 · (O_to − O_from) / (max − min)`, clamped to [0, 100].
@@ -433,15 +230,5 @@ mod tests {
                 ("q1", None)
             ]
         );
-    }
-
-    #[test]
-    fn percent_grammar() {
-        for ok in ["0", "100", "85.5", "+90", "9e1", ".5", "50."] {
-            assert!(parse_percent(ok).unwrap().is_some(), "{ok}");
-        }
-        for bad in ["100.5", "-1", "inf", "NaN", "8,5", "８５", "85分", "e5"] {
-            assert!(parse_percent(bad).is_err(), "{bad}");
-        }
     }
 }

@@ -215,8 +215,7 @@ fn performance(
     quiet: bool,
 ) -> Result<HashMap<String, f64>> {
     let period = data.period_or_latest(args.period.as_deref())?;
-    let mut results = super::appraise::read_results(path, &args.eval, &period, None, quiet)?;
-    super::appraise::pseudonymize_results(data, &mut results)?;
+    let results = super::appraise::read_results(path, &args.eval, &period, None, data, quiet)?;
     if !quiet {
         eprintln!("{}", results.summary);
     }

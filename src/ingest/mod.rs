@@ -11,6 +11,7 @@ mod decode;
 mod ods_limits;
 mod progress;
 mod rejects;
+pub mod results;
 mod rows;
 mod selection;
 mod sheet;

@@ -99,6 +99,34 @@ impl Rejects {
             .map_err(|e| KsaError::io(&path, e.into()))
     }
 
+    /// Writes one rejected row of a sheet, whose header is `cut_at` cells
+    /// wide (`None` for CSV: the row is written whole). The cells right of
+    /// the header are a sheet's empty columns, up to 16,384 of them, which
+    /// made a rejects file of a full sheet some 17 GB: they are cut, and
+    /// the reason says how many held something.
+    pub fn write_cut(
+        &mut self,
+        header: &[String],
+        record: &ByteRecord,
+        source: &str,
+        line: u64,
+        reason: &str,
+        cut_at: Option<usize>,
+    ) -> Result<()> {
+        match cut_at.filter(|&w| record.len() > w) {
+            None => self.write(header, record, source, line, reason),
+            Some(w) => {
+                let cut = record.iter().skip(w).filter(|f| !f.is_empty()).count();
+                let kept: ByteRecord = record.iter().take(w).collect();
+                let cells = if cut == 1 { "cell" } else { "cells" };
+                let reason = format!(
+                    "{reason}; only the cells up to the header's last column are written here ({cut} more {cells} cut)"
+                );
+                self.write(header, &kept, source, line, &reason)
+            }
+        }
+    }
+
     /// Puts the rejects file in place. With no rejected row it still writes
     /// a header-only file (of `header`, then `source_file,line,reason`), so
     /// a stale rejects file from an earlier run never suggests rows were

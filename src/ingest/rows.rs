@@ -211,18 +211,9 @@ impl<'m> Ingestor<'m> {
 
     /// Reads one evaluation file: a workbook (by its extension) or CSV.
     pub fn read_file(&mut self, path: &Path, label: &str) -> Result<()> {
-        if let Some(format) = sheet::format_of(path) {
-            match sheet::content_of(path, format) {
-                sheet::Content::Workbook => return self.read_sheet(path, label, format),
-                sheet::Content::Csv => self.data.warnings.push(format!(
-                    "{label}: named .{format} but is CSV text; read as CSV (rename it to .csv to say so)"
-                )),
-                sheet::Content::Other(what) => {
-                    return Err(KsaError::invalid(format!(
-                        "{label}: named .{format} but is {what}; open it in Excel or LibreOffice and save it as .xlsx or .csv"
-                    )))
-                }
-            }
+        match sheet::reading_of(path, label)? {
+            sheet::Reading::Workbook(format) => return self.read_sheet(path, label, format),
+            sheet::Reading::Csv(note) => self.data.warnings.extend(note),
         }
         let CsvFile {
             reader: mut rdr,
@@ -423,6 +414,7 @@ impl<'m> Ingestor<'m> {
             format,
             choice.as_deref(),
             self.opts.header_row,
+            "an evaluation sheet",
             &mut |event| match event {
                 SheetEvent::Header {
                     label,
@@ -488,19 +480,9 @@ impl<'m> Ingestor<'m> {
                     None => {
                         return Err(KsaError::invalid(format!("{label}:{line}: {}", rej.text())))
                     }
-                    Some(r) => match cut_at.filter(|&w| record.len() > w) {
-                        None => r.write(&layout.headers, record, label, line, &rej.text())?,
-                        Some(w) => {
-                            let cut = record.iter().skip(w).filter(|f| !f.is_empty()).count();
-                            let kept: ByteRecord = record.iter().take(w).collect();
-                            let cells = if cut == 1 { "cell" } else { "cells" };
-                            let reason = format!(
-                                "{}; only the cells up to the header's last column are written here ({cut} more {cells} cut)",
-                                rej.text()
-                            );
-                            r.write(&layout.headers, &kept, label, line, &reason)?
-                        }
-                    },
+                    Some(r) => {
+                        r.write_cut(&layout.headers, record, label, line, &rej.text(), cut_at)?
+                    }
                 }
             }
         }

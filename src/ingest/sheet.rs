@@ -106,28 +106,36 @@ pub fn peek(
 ) -> Vec<(u64, Vec<String>)> {
     let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
     let mut text = String::new();
-    let _ = read(path, label, format, Some(sheet), None, &mut |event| {
-        match event {
-            SheetEvent::Header {
-                number, headers, ..
-            } => rows.push((number, headers)),
-            SheetEvent::Row { number, cells, .. } => {
-                let mut row = Vec::with_capacity(cells.len());
-                for c in cells {
-                    text.clear();
-                    display(c, &mut text);
-                    row.push(text.clone());
+    let _ = read(
+        path,
+        label,
+        format,
+        Some(sheet),
+        None,
+        "a sheet",
+        &mut |event| {
+            match event {
+                SheetEvent::Header {
+                    number, headers, ..
+                } => rows.push((number, headers)),
+                SheetEvent::Row { number, cells, .. } => {
+                    let mut row = Vec::with_capacity(cells.len());
+                    for c in cells {
+                        text.clear();
+                        display(c, &mut text);
+                        row.push(text.clone());
+                    }
+                    rows.push((number, row));
                 }
-                rows.push((number, row));
             }
-        }
-        if rows.len() >= most {
-            // Enough seen: stop reading (the error is dropped).
-            Err(KsaError::Other(String::new()))
-        } else {
-            Ok(())
-        }
-    });
+            if rows.len() >= most {
+                // Enough seen: stop reading (the error is dropped).
+                Err(KsaError::Other(String::new()))
+            } else {
+                Ok(())
+            }
+        },
+    );
     rows
 }
 
@@ -141,6 +149,35 @@ pub enum Content {
     Csv,
     /// Something else, described for the message.
     Other(&'static str),
+}
+
+/// How a file is read: as the workbook its name says, or as CSV.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reading {
+    /// A workbook of this format.
+    Workbook(&'static str),
+    /// CSV; with the note to give when the file is named as a workbook but
+    /// holds CSV text.
+    Csv(Option<String>),
+}
+
+/// How to read `path` (messages labelled `label`): by its extension, and
+/// for a workbook's extension by its first bytes too (`content_of`). A
+/// file named as a workbook that is neither a workbook nor CSV is an error
+/// that says what it is and how to save it.
+pub fn reading_of(path: &Path, label: &str) -> Result<Reading> {
+    let Some(format) = format_of(path) else {
+        return Ok(Reading::Csv(None));
+    };
+    match content_of(path, format) {
+        Content::Workbook => Ok(Reading::Workbook(format)),
+        Content::Csv => Ok(Reading::Csv(Some(format!(
+            "{label}: named .{format} but is CSV text; read as CSV (rename it to .csv to say so)"
+        )))),
+        Content::Other(what) => Err(KsaError::invalid(format!(
+            "{label}: named .{format} but is {what}; open it in Excel or LibreOffice and save it as .xlsx or .csv"
+        ))),
+    }
 }
 
 /// Looks at the first bytes of a file named `.xlsx`, `.xls`, … : a zip
@@ -243,6 +280,7 @@ pub fn read(
     format: &str,
     choice: Option<&str>,
     header_row: Option<u32>,
+    what: &'static str,
     on: &mut dyn FnMut(SheetEvent) -> Result<()>,
 ) -> Result<()> {
     check_file(path, label)?;
@@ -296,6 +334,7 @@ pub fn read(
     };
     let mut rows = RowAssembler::new(&label, on);
     rows.skip_before = header_row.map_or(0, |n| n.saturating_sub(1));
+    rows.what = what;
     match &mut book {
         Sheets::Xlsx(book) => {
             // The sheet's XML is checked on a thread of its own, a cell
@@ -514,6 +553,9 @@ struct RowAssembler<'l, 'f> {
     header_row: Option<u32>,
     /// `--header-row N`: rows above N-1 (0-based) are a title, skipped.
     skip_before: u32,
+    /// The kind of sheet, for the message about a sheet with no header:
+    /// "an evaluation sheet", "a results sheet".
+    what: &'static str,
 }
 
 impl<'l, 'f> RowAssembler<'l, 'f> {
@@ -527,6 +569,7 @@ impl<'l, 'f> RowAssembler<'l, 'f> {
             row_bytes: 0,
             header_row: None,
             skip_before: 0,
+            what: "an evaluation sheet",
         }
     }
 
@@ -644,8 +687,8 @@ impl<'l, 'f> RowAssembler<'l, 'f> {
         self.flush()?;
         if self.header_row.is_none() {
             return Err(KsaError::invalid(format!(
-                "{}: no header row (the sheet is empty); an evaluation sheet starts with a header",
-                self.label
+                "{}: no header row (the sheet is empty); {} starts with a header",
+                self.label, self.what
             )));
         }
         Ok(())

@@ -4,6 +4,7 @@
 //! memory (only the terminal table, meant for people, buffers to align its
 //! columns).
 
+pub mod appraise;
 pub mod explain;
 pub mod model_tree;
 pub mod tables;

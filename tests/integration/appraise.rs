@@ -410,3 +410,149 @@ fn swapped_periods_are_an_error_naming_the_periods() {
         "{err}"
     );
 }
+
+/// The fixture results as a workbook whose data is on the second sheet,
+/// numbers stored as numbers: the same appraisal as from the CSV file.
+/// Without `--sheet` the first sheet, which has no person column, is read
+/// and named in the error.
+#[test]
+fn results_from_a_workbook_sheet_match_the_csv() {
+    let dir = workdir();
+    let (m, e) = (fx("model.toml"), fx("appraise-evals.csv"));
+    let csv = std::fs::read_to_string(fx("results.csv")).unwrap();
+    let book = dir.path().join("results.xlsx");
+    crate::excel_in::xlsx(
+        &book,
+        &[("说明", "本表为2026年绩效结果\n"), ("结果", &csv)],
+        crate::excel_in::Cells::Numbers,
+        0,
+    );
+    let (code, from_csv, _) = ksa_in(dir.path(), &appraise_args(&m, &e, &fx("results.csv")));
+    assert_eq!(code, Some(0));
+    let mut args = appraise_args(&m, &e, "results.xlsx");
+    args.extend(["--sheet", "结果"]);
+    let (code, out, err) = ksa_in(dir.path(), &args);
+    assert_eq!(code, Some(0), "{err}");
+    assert_same_text(
+        &from_csv,
+        &out,
+        "appraise --results results.xlsx --sheet 结果",
+    );
+    assert!(
+        err.contains("results: rows_read=6 used=5 blank=0 other_period=1 rejected=0"),
+        "{err}"
+    );
+
+    let (code, out, err) = ksa_in(dir.path(), &appraise_args(&m, &e, "results.xlsx"));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(out.is_empty());
+    assert_eq!(
+        err.trim_end(),
+        "error: results.xlsx[说明]: header: no `person_id` column (or employee_id, 工号, 员工编号, 人员编号)"
+    );
+}
+
+/// A workbook's invalid rows go to the results' rejects file as a CSV
+/// file's do: a number stored as text that is no number, a spreadsheet
+/// error in a score cell, a cell right of the header (cut from the
+/// rejects row and counted in its reason). Without `--skip-invalid` the
+/// first one stops the run at its sheet row.
+#[test]
+fn workbook_results_rows_are_rejected_like_csv_rows() {
+    use rust_xlsxwriter::{Formula, Workbook};
+    let dir = workdir();
+    let (m, e) = (fx("model.toml"), fx("appraise-evals.csv"));
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["工号", "考核期", "任务得分", "目标得分"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, id, task) in [(1, "a1", "80"), (2, "a2", "8O"), (3, "a3", "=")] {
+        sheet.write_string(r, 0, id).unwrap();
+        sheet.write_string(r, 1, "P2").unwrap();
+        match task {
+            "=" => sheet.write_formula(r, 2, Formula::new("=NA()").set_result("#N/A")),
+            t if t.parse::<f64>().is_ok() => sheet.write_number(r, 2, t.parse::<f64>().unwrap()),
+            t => sheet.write_string(r, 2, t),
+        }
+        .unwrap();
+        sheet.write_number(r, 3, 90).unwrap();
+    }
+    sheet.write_string(4, 0, "b1").unwrap();
+    sheet.write_string(4, 1, "P2").unwrap();
+    sheet.write_number(4, 2, 70).unwrap();
+    sheet.write_number(4, 3, 60).unwrap();
+    sheet.write_string(4, 6, "备注").unwrap();
+    book.save(dir.path().join("results.xlsx")).unwrap();
+
+    let (code, out, err) = ksa_in(dir.path(), &appraise_args(&m, &e, "results.xlsx"));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(out.is_empty());
+    assert_eq!(
+        err.trim_end(),
+        "error: results.xlsx[Sheet1]:3: column \"任务得分\": \"8O\" is not a number"
+    );
+
+    let mut args = appraise_args(&m, &e, "results.xlsx");
+    args.extend(["--skip-invalid", "--out", "appraisal.csv"]);
+    let (code, _, err) = ksa_in(dir.path(), &args);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("results: rows_read=4 used=1 blank=0 other_period=0 rejected=3"),
+        "{err}"
+    );
+    let rejects = std::fs::read_to_string(dir.path().join("results-rejects.csv")).unwrap();
+    assert_same_text(
+        "工号,考核期,任务得分,目标得分,source_file,line,reason\n\
+         a2,P2,8O,90,results.xlsx[Sheet1],3,\"column \"\"任务得分\"\": \"\"8O\"\" is not a number\"\n\
+         a3,P2,#N/A,90,results.xlsx[Sheet1],4,\"column \"\"任务得分\"\": \"\"#N/A\"\" is a spreadsheet error, not a value\"\n\
+         b1,P2,70,60,results.xlsx[Sheet1],5,the row has 7 fields but the header has 4; only the cells up to the header's last column are written here (1 more cell cut)\n",
+        &rejects,
+        "results-rejects.csv",
+    );
+}
+
+/// A results file named `.xlsx` that is CSV text is read as CSV with a
+/// note; an unknown column is a warning, and under `--strict` an error.
+#[test]
+fn results_named_as_a_workbook_and_unknown_columns() {
+    let dir = workdir();
+    let (m, e) = (fx("model.toml"), fx("appraise-evals.csv"));
+    let csv = std::fs::read_to_string(fx("results.csv")).unwrap();
+    write(dir.path(), "results.xlsx", &csv);
+    let (code, out, err) = ksa_in(dir.path(), &appraise_args(&m, &e, "results.xlsx"));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains("U1,1,a1,,80.00,62.50,90.00,77.50,2.00,3.00"),
+        "{out}"
+    );
+    assert!(
+        err.contains("warning: results.xlsx: named .xlsx but is CSV text; read as CSV (rename it to .csv to say so)"),
+        "{err}"
+    );
+
+    // One more column, 备注, empty on every row.
+    let extra: String = csv
+        .lines()
+        .enumerate()
+        .map(|(i, l)| format!("{l},{}\n", if i == 0 { "备注" } else { "" }))
+        .collect();
+    write(dir.path(), "results.csv", &extra);
+    let (code, _, err) = ksa_in(dir.path(), &appraise_args(&m, &e, "results.csv"));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("warning: results.csv: column(s) \"备注\": not a results column; ignored"),
+        "{err}"
+    );
+    let mut args = appraise_args(&m, &e, "results.csv");
+    args.push("--strict");
+    let (code, _, err) = ksa_in(dir.path(), &args);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        "error: results.csv: unknown column(s) \"备注\" (--strict)"
+    );
+}
