@@ -296,24 +296,7 @@ pub struct ReportArgs {
     pub seed: u64,
 }
 
-/// Which table `ksa stats` writes (definitions: README, "Measurement quality").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum StatsKind {
-    /// Per person, period, competency: ratings, SD, SE, 95% interval, low precision.
-    Precision,
-    /// Per competency: ICC(1), ICC(1,k); ICC(2,·), ICC(3,·) where a panel rated everyone.
-    Icc,
-    /// Per person, period, competency: within-person agreement r_wg.
-    Rwg,
-    /// Per category: Cronbach's alpha of its competencies.
-    Alpha,
-    /// Per rater_id: leniency or severity against the other raters, t-test.
-    Raters,
-    /// Per person and period: self against others; shares per period on stderr.
-    SelfOther,
-    /// Per period, grade, competency: mean, quartiles, share meeting the requirement.
-    Population,
-}
+pub use crate::analysis::stats::Kind as StatsKind;
 
 #[derive(Args, Debug, Clone)]
 pub struct StatsArgs {

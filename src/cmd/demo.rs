@@ -265,12 +265,12 @@ pub fn run(out: &Path, model: Option<&Path>, lang: Option<&str>, quiet: bool) ->
     let plans = folder.write("training-plans.csv", |w| {
         let mut s = output::sink(
             Format::Csv,
-            super::plan::individual_columns(),
+            output::plan::individual_columns(),
             w,
             true,
             meta,
         )?;
-        super::plan::write_plans(
+        output::plan::write_plans(
             model,
             model.language,
             &staff,
@@ -285,8 +285,8 @@ pub fn run(out: &Path, model: Option<&Path>, lang: Option<&str>, quiet: bool) ->
     written.push(plans);
     let latest = staff.people.iter().map(|p| p.period.as_str()).max();
     let promotion = folder.write("promotion-readiness.csv", |w| {
-        let mut s = output::sink(Format::Csv, super::promote::columns(), w, true, meta)?;
-        super::promote::write_readiness(
+        let mut s = output::sink(Format::Csv, output::promote::columns(), w, true, meta)?;
+        output::promote::write_readiness(
             model,
             &staff,
             &weights,

@@ -7,6 +7,9 @@
 pub mod appraise;
 pub mod explain;
 pub mod model_tree;
+pub mod plan;
+pub mod promote;
+pub mod stats;
 pub mod tables;
 pub mod text;
 pub mod xlsx;

@@ -27,8 +27,70 @@
 //! same exact search decides, over at most the catalogue's courses.
 
 use super::select::{self, Budget, Goal, Instance, Item};
-use super::{attribute, PersonInstance};
+use super::{attribute, PersonInstance, TargetChoice};
+use crate::error::Result;
+use crate::ingest::Dataset;
 use crate::model::Model;
+use crate::score::{self, PersonScores, Weights};
+
+/// The members of the team: the person-periods of `period` (and `unit`
+/// when given; an unknown unit names the nearest ones), in output order
+/// (scoring.md §7).
+pub fn members(data: &Dataset, period: &str, unit: Option<&str>) -> Result<Vec<usize>> {
+    let mut members = data.members(period, unit)?;
+    let order = data.sorted();
+    let mut rank = vec![0usize; data.people.len()];
+    for (i, &pp) in order.iter().enumerate() {
+        rank[pp] = i;
+    }
+    members.sort_by_key(|&pp| rank[pp]);
+    Ok(members)
+}
+
+/// What one member needs, from their scores `s` and own grade: the target
+/// `choice` makes of it, and the instance of their shortfalls against it
+/// (none without a target). `focus` says, given the target, which
+/// shortfalls to take on (`--only-clear`), or `None` for all.
+pub fn member_needs(
+    model: &Model,
+    s: &PersonScores,
+    own_grade: Option<usize>,
+    choice: TargetChoice,
+    weights: &Weights,
+    focus: impl FnOnce(usize) -> Option<Vec<bool>>,
+) -> MemberNeeds {
+    let pi = match super::resolve_target(model, own_grade, choice) {
+        Ok(g) => super::instance_for(model, s, g, weights, focus(g).as_deref()).1,
+        Err(_) => PersonInstance::default(),
+    };
+    MemberNeeds::new(pi)
+}
+
+/// Which of a member's shortfalls to take on, given the person-period, the
+/// scores and the target grade: one flag per competency (`--only-clear`).
+pub type Focus<'a> = &'a dyn Fn(usize, &PersonScores, usize) -> Vec<bool>;
+
+/// Every member's needs (`member_needs`), in the order of `members`.
+/// `focus(pp, scores, target)`, when given, picks the shortfalls to take on.
+pub fn team_needs(
+    model: &Model,
+    data: &Dataset,
+    members: &[usize],
+    weights: &Weights,
+    choice: TargetChoice,
+    focus: Option<Focus>,
+) -> Vec<MemberNeeds> {
+    members
+        .iter()
+        .map(|&pp| {
+            let s = score::score_person(model, data, pp, weights);
+            let grade = data.people[pp].grade;
+            member_needs(model, &s, grade, choice, weights, |g| {
+                focus.map(|f| f(pp, &s, g))
+            })
+        })
+        .collect()
+}
 
 /// What one member brings to the team plan.
 #[derive(Debug, Clone, PartialEq)]

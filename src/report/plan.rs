@@ -305,13 +305,7 @@ pub fn team_plan(
     // they need; the budget is the team's (plan::team).
     let needs: Vec<team::MemberNeeds> = members
         .iter()
-        .map(|x| {
-            let pi = match plan::resolve_target(m, x.own_grade, choice) {
-                Ok(g) => plan::instance_for(m, x.scores, g, &env.weights, None).1,
-                Err(_) => plan::PersonInstance::default(),
-            };
-            team::MemberNeeds::new(pi)
-        })
+        .map(|x| team::member_needs(m, x.scores, x.own_grade, choice, &env.weights, |_| None))
         .collect();
     let tp = team::team_plan(m, &needs, budget);
     let mut courses = Vec::new();
