@@ -1,12 +1,16 @@
 //! The competency model (model-format.md): the normalised, validated form that every
-//! later stage reads. `load` turns a TOML file into a `Model`; nothing else
-//! constructs one, so every `Model` in the program has passed validation.
+//! later stage reads. `load` turns a TOML file into a `Model`, reading it
+//! into the serde types of `raw` and checking it with `validate`; nothing
+//! else constructs one, so every `Model` in the program has passed validation.
 
 pub mod diff;
 mod load;
+mod raw;
 pub mod template;
+mod validate;
 
-pub use load::{json_schema, load_model, load_model_str, LoadedModel};
+pub use load::{load_model, load_model_str, LoadedModel};
+pub use raw::json_schema;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
