@@ -48,19 +48,15 @@ pub enum Command {
         /// Target grade (id or name); default: each person's own grade.
         #[arg(long)]
         grade: Option<String>,
-        /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
-        /// instead of the categories' own weights.
-        #[arg(long, value_name = "W")]
-        weighting: Option<String>,
+        #[command(flatten)]
+        weighting: WeightingArg,
     },
     /// Fit to every grade, whether it is met, and the placement.
     Place {
         #[command(flatten)]
         eval: EvalArgs,
-        /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
-        /// instead of the categories' own weights.
-        #[arg(long, value_name = "W")]
-        weighting: Option<String>,
+        #[command(flatten)]
+        weighting: WeightingArg,
     },
     /// Rank candidates for a grade.
     Compare {
@@ -69,10 +65,8 @@ pub enum Command {
         /// The grade candidates are ranked for (id or name).
         #[arg(long)]
         grade: String,
-        /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
-        /// instead of the categories' own weights.
-        #[arg(long, value_name = "W")]
-        weighting: Option<String>,
+        #[command(flatten)]
+        weighting: WeightingArg,
         /// keep: scoring.md §6 order; last: within each period, candidates with a knock-out
         /// (a critical competency short or not assessed) after all others, ranks unchanged.
         #[arg(long, value_enum, default_value_t = crate::output::tables::Knockouts::Keep)]
@@ -143,7 +137,8 @@ pub enum ShowFormat {
     Json,
 }
 
-/// Flags of every command that reads evaluations (cli.md).
+/// Flags of every command that reads evaluations (cli.md): the model, the
+/// files, how they are read (`ReadingArgs`) and where the output goes.
 #[derive(Args, Debug, Clone)]
 pub struct EvalArgs {
     /// The competency model (TOML).
@@ -153,10 +148,8 @@ pub struct EvalArgs {
     /// sheet each, see --sheet); several are read as one data set.
     #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
     pub evals: Vec<PathBuf>,
-    /// The sheet of each workbook to read: its name, or its number in tab
-    /// order from 1 [default: the first sheet].
-    #[arg(long, value_name = "NAME|N")]
-    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub reading: ReadingArgs,
     /// Output format; xlsx needs --out [default: from the --out extension
     /// (.json, .txt, .xlsx), else table on a terminal, csv otherwise].
     #[arg(long, value_enum)]
@@ -164,6 +157,29 @@ pub struct EvalArgs {
     /// Write the output to FILE (atomically) instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Start CSV output with a byte-order mark, so Excel reads it as UTF-8.
+    #[arg(long)]
+    pub bom: bool,
+    /// Label language: zh or en [default: the model's].
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Compute every output from the ratings a report may show only: leave
+    /// out rater groups under their min_count, and competencies fewer than
+    /// min_count of a group rated (README, "Anonymity").
+    #[arg(long)]
+    pub strict_anonymity: bool,
+}
+
+/// How evaluation files are read: the flags of every command that reads
+/// them, declared once here and flattened into each (`EvalArgs`, `ksa model
+/// diff`); `cmd::reading` turns them into `ingest::IngestOptions`. A new
+/// reading flag is a field here and a line there.
+#[derive(Args, Debug, Clone, Default)]
+pub struct ReadingArgs {
+    /// The sheet of each workbook to read: its name, or its number in tab
+    /// order from 1 [default: the first sheet].
+    #[arg(long, value_name = "NAME|N")]
+    pub sheet: Option<String>,
     /// Write invalid rows to the rejects file and go on, instead of stopping.
     #[arg(long)]
     pub skip_invalid: bool,
@@ -188,22 +204,27 @@ pub struct EvalArgs {
     /// Input encoding, e.g. gbk, utf-16le [default: detected per file].
     #[arg(long, value_name = "NAME")]
     pub encoding: Option<String>,
-    /// Start CSV output with a byte-order mark, so Excel reads it as UTF-8.
-    #[arg(long)]
-    pub bom: bool,
-    /// Label language: zh or en [default: the model's].
-    #[arg(long, value_name = "LANG")]
-    pub lang: Option<String>,
     /// Replace person ids, names and rater ids by keyed pseudonyms in every
     /// output, and drop comments. KEY: env:VAR, file:PATH or the key itself
     /// (at least 16 bytes).
     #[arg(long, value_name = "KEY")]
     pub pseudonymize: Option<String>,
-    /// Compute every output from the ratings a report may show only: leave
-    /// out rater groups under their min_count, and competencies fewer than
-    /// min_count of a group rated (README, "Anonymity").
-    #[arg(long)]
-    pub strict_anonymity: bool,
+}
+
+/// `--weighting W`: category weights of a named weighting of the model.
+#[derive(Args, Debug, Clone, Default)]
+pub struct WeightingArg {
+    /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
+    /// instead of the categories' own weights.
+    #[arg(long = "weighting", value_name = "W")]
+    pub weighting: Option<String>,
+}
+
+impl WeightingArg {
+    /// The weighting named, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.weighting.as_deref()
+    }
 }
 
 #[derive(Args, Debug, Clone)]
@@ -267,10 +288,8 @@ pub struct ReportArgs {
     /// Only this person (individual reports).
     #[arg(long)]
     pub person: Option<String>,
-    /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
-    /// instead of the categories' own weights.
-    #[arg(long, value_name = "W")]
-    pub weighting: Option<String>,
+    #[command(flatten)]
+    pub weighting: WeightingArg,
     /// Folder of templates that replace the built-in ones of the same name.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -350,10 +369,8 @@ pub struct PlanArgs {
     /// Only this period [with --team: default the latest].
     #[arg(long)]
     pub period: Option<String>,
-    /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
-    /// instead of the categories' own weights.
-    #[arg(long, value_name = "W")]
-    pub weighting: Option<String>,
+    #[command(flatten)]
+    pub weighting: WeightingArg,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -369,10 +386,8 @@ pub struct ExplainArgs {
     /// Only this period.
     #[arg(long)]
     pub period: Option<String>,
-    /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
-    /// instead of the categories' own weights.
-    #[arg(long, value_name = "W")]
-    pub weighting: Option<String>,
+    #[command(flatten)]
+    pub weighting: WeightingArg,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -388,10 +403,8 @@ pub struct PromoteArgs {
     /// Only this period.
     #[arg(long)]
     pub period: Option<String>,
-    /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
-    /// instead of the categories' own weights.
-    #[arg(long, value_name = "W")]
-    pub weighting: Option<String>,
+    #[command(flatten)]
+    pub weighting: WeightingArg,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -411,10 +424,8 @@ pub struct AppraiseArgs {
     /// [default: results-rejects.csv beside the output].
     #[arg(long, value_name = "FILE")]
     pub results_rejects: Option<PathBuf>,
-    /// Category weights of this named weighting of the model (id or name, e.g. recruitment)
-    /// instead of the categories' own weights.
-    #[arg(long, value_name = "W")]
-    pub weighting: Option<String>,
+    #[command(flatten)]
+    pub weighting: WeightingArg,
 }
 
 /// `ksa model diff`: the output formats (no workbook: a diff is read, not filed).
@@ -466,32 +477,11 @@ pub struct ModelDiffArgs {
     /// Evaluation files to re-score under both revisions: who changes placement or fit.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub evals: Vec<PathBuf>,
-    /// The sheet of each workbook to read: its name, or its number in tab
-    /// order from 1 [default: the first sheet].
-    #[arg(long, value_name = "NAME|N", requires = "evals")]
-    pub sheet: Option<String>,
     /// Category weights of this weighting, in each revision (both must define it).
     #[arg(long, requires = "evals")]
     pub weighting: Option<String>,
-    /// Write invalid rows to the rejects file and go on, instead of stopping.
-    #[arg(long, requires = "evals")]
-    pub skip_invalid: bool,
-    /// Rejects file for --skip-invalid [default: rejects.csv beside the output].
-    #[arg(long, value_name = "FILE", requires = "skip_invalid")]
-    pub rejects: Option<PathBuf>,
-    /// Treat unknown columns as errors.
-    #[arg(long, requires = "evals")]
-    pub strict: bool,
-    /// Read a header as one of ksa's columns, e.g. --column score=成绩 (as for `ksa score`).
-    #[arg(long, value_name = "COLUMN=HEADER", requires = "evals")]
-    pub column: Vec<String>,
-    /// Field delimiter, e.g. ';' or '\t' [default: ',' or tab, detected per file].
-    #[arg(long, value_name = "C", requires = "evals")]
-    pub delimiter: Option<String>,
-    /// Input encoding, e.g. gbk, utf-16le [default: detected per file].
-    #[arg(long, value_name = "NAME", requires = "evals")]
-    pub encoding: Option<String>,
-    /// Replace person ids and names by keyed pseudonyms (as for `ksa score`).
-    #[arg(long, value_name = "KEY", requires = "evals")]
-    pub pseudonymize: Option<String>,
+    // How the evaluation files are read, as for `ksa score`; only with
+    // --evals (checked when run: `cmd::reading::check_needs_evals`).
+    #[command(flatten)]
+    pub reading: ReadingArgs,
 }

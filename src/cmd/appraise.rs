@@ -3,9 +3,8 @@
 //! `--skip-invalid`, go to a rejects file and are counted), then writes the
 //! appraisal of `crate::analysis::appraise`, one row per person.
 
-use super::evaluate::{
-    default_beside, ingest_options, output_format, read_data, read_model, resolve_weighting, Out,
-};
+use super::evaluate::{ingest_options, output_format, read_data, read_model, resolve_weighting};
+use super::reading::{default_beside, Out};
 use crate::analysis::appraise;
 use crate::cli::{AppraiseArgs, EvalArgs};
 use crate::error::{KsaError, Result};
@@ -19,10 +18,7 @@ use std::path::{Path, PathBuf};
 pub fn run(args: &AppraiseArgs, quiet: bool) -> Result<()> {
     let eval = &args.eval;
     let model = read_model(eval, quiet)?;
-    let weights = Weights::new(
-        &model,
-        resolve_weighting(&model, args.weighting.as_deref())?,
-    );
+    let weights = Weights::new(&model, resolve_weighting(&model, args.weighting.name())?);
     let (from, to) = (args.from.trim(), args.to.trim());
     if from == to {
         return Err(KsaError::invalid(format!(
@@ -79,7 +75,7 @@ fn results_rejects_path(args: &AppraiseArgs) -> Result<Option<ResultsRejects>> {
     if let Some(o) = &eval.out {
         dest::check_not_input("--out", o, std::slice::from_ref(&args.results))?;
     }
-    if !eval.skip_invalid {
+    if !eval.reading.skip_invalid {
         return Ok(None);
     }
     let own = args.results_rejects.is_none();

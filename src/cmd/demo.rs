@@ -168,7 +168,7 @@ pub fn run(out: &Path, model: Option<&Path>, lang: Option<&str>, quiet: bool) ->
     // The flags and the model are checked (and any error in them reported)
     // before anything is written.
     let lang = lang
-        .map(|l| super::model::parse_lang(Some(l), Language::Zh))
+        .map(|l| super::reading::parse_lang(Some(l), Language::Zh))
         .transpose()?;
     let mut inputs = match model {
         None => bundled(out, lang, quiet)?,

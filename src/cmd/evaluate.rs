@@ -1,6 +1,7 @@
 //! `ksa score`, `ksa place` and `ksa compare`: read the model and the
 //! evaluations, then write one of the §7 layouts.
 
+use super::reading::{self, Out};
 use crate::cli::EvalArgs;
 use crate::error::{KsaError, Result};
 use crate::files::{audit, dest, Audit};
@@ -10,7 +11,7 @@ use crate::output::xlsx::{Heatmap, XlsxWorkbook};
 use crate::output::{self, tables, Format};
 use crate::score::Weights;
 use std::io::{self, IsTerminal, Seek, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Reads and checks the model, printing its warnings unless quiet. Every
 /// command that reads evaluations starts here, so the output flags are
@@ -20,7 +21,7 @@ pub fn read_model(eval: &EvalArgs, quiet: bool) -> Result<Model> {
     let m = load_model(&eval.model)?;
     super::warn_all(&m.warnings, quiet);
     if let Some(l) = &eval.lang {
-        super::model::parse_lang(Some(l), m.model.language)?;
+        reading::parse_lang(Some(l), m.model.language)?;
     }
     Ok(m.model)
 }
@@ -51,147 +52,13 @@ pub fn strict_anonymity(eval: &EvalArgs, model: &Model, data: &mut Dataset) {
 }
 
 pub fn ingest_options(eval: &EvalArgs, keep_comments: bool) -> Result<IngestOptions> {
-    let flags = reading_flags(eval);
     let out = match eval.out.as_deref() {
         Some(o) => Out::File(o),
         None => Out::Stdout,
     };
-    let mut opts = flags.ingest_options(out, &[&eval.model])?;
+    let mut opts = reading::ingest_options(&eval.reading, &eval.evals, out, &[&eval.model])?;
     opts.keep_comments = keep_comments;
     Ok(opts)
-}
-
-/// The flags of a command that reads evaluations, as `ReadingFlags` takes
-/// them.
-pub fn reading_flags(eval: &EvalArgs) -> ReadingFlags<'_> {
-    ReadingFlags {
-        evals: &eval.evals,
-        sheet: eval.sheet.as_deref(),
-        delimiter: eval.delimiter.as_deref(),
-        encoding: eval.encoding.as_deref(),
-        skip_invalid: eval.skip_invalid,
-        rejects: eval.rejects.as_deref(),
-        strict: eval.strict,
-        pseudonymize: eval.pseudonymize.as_deref(),
-        columns: &eval.column,
-        header_row: eval.header_row,
-    }
-}
-
-/// Where a command's output goes, which decides where the rejects file of
-/// `--skip-invalid` goes by default.
-#[derive(Debug, Clone, Copy)]
-pub enum Out<'a> {
-    Stdout,
-    /// `--out FILE`: the rejects file goes beside it.
-    File(&'a Path),
-    /// `--out DIR` of `ksa report`: the rejects file goes into it.
-    Folder(&'a Path),
-}
-
-/// The flags that say how evaluation files are read, as every command that
-/// reads them has them (cli.md).
-pub struct ReadingFlags<'a> {
-    pub evals: &'a [PathBuf],
-    pub sheet: Option<&'a str>,
-    pub delimiter: Option<&'a str>,
-    pub encoding: Option<&'a str>,
-    pub skip_invalid: bool,
-    pub rejects: Option<&'a Path>,
-    pub strict: bool,
-    pub pseudonymize: Option<&'a str>,
-    /// `--column COLUMN=HEADER`.
-    pub columns: &'a [String],
-    /// `--header-row N`.
-    pub header_row: Option<u32>,
-}
-
-impl ReadingFlags<'_> {
-    /// The flags checked and resolved: the rejects file defaults to
-    /// `rejects.csv` beside `--out FILE` or inside `--out DIR` (else in the
-    /// current folder), and neither `out` nor the rejects file may be an
-    /// evaluation file, one of `other_inputs` (the model) or each other. A
-    /// default rejects file has a name ksa chose, so it is never written
-    /// through a link (`dest::AtomicFile::create_own`).
-    pub fn ingest_options(&self, out: Out<'_>, other_inputs: &[&Path]) -> Result<IngestOptions> {
-        let delimiter = self.delimiter.map(parse_delimiter).transpose()?;
-        let encoding = self.encoding.map(ingest::encoding_for_label).transpose()?;
-        let out_file = match out {
-            Out::File(f) => Some(f),
-            Out::Stdout | Out::Folder(_) => None,
-        };
-        let rejects = self.skip_invalid.then(|| match self.rejects {
-            Some(r) => r.to_path_buf(),
-            None => default_beside(out, "rejects.csv"),
-        });
-        let rejects_own = self.skip_invalid && self.rejects.is_none();
-        let mut inputs = self.evals.to_vec();
-        inputs.extend(other_inputs.iter().map(|p| p.to_path_buf()));
-        if let Some(o) = out_file {
-            dest::check_not_input("--out", o, &inputs)?;
-        }
-        if let Some(r) = &rejects {
-            let what = if rejects_own {
-                "--skip-invalid writes"
-            } else {
-                "--rejects"
-            };
-            dest::check_not_input(what, r, &inputs)?;
-        }
-        if out_file.is_some() && out_file == rejects.as_deref() {
-            return Err(KsaError::invalid(
-                "--rejects and --out name the same file".to_string(),
-            ));
-        }
-        Ok(IngestOptions {
-            delimiter,
-            encoding,
-            skip_invalid: self.skip_invalid,
-            rejects,
-            rejects_own,
-            strict: self.strict,
-            keep_comments: false,
-            keep_ratings: false,
-            sheet: self.sheet.map(str::to_string),
-            columns: self
-                .columns
-                .iter()
-                .map(|c| ingest::columns::parse_column_flag(c))
-                .collect::<Result<_>>()?,
-            header_row: self.header_row,
-            // Set by the caller, which knows about --quiet.
-            progress: false,
-            pseudonymize: self
-                .pseudonymize
-                .map(crate::privacy::PseudonymKey::from_flag)
-                .transpose()?,
-        })
-    }
-}
-
-/// The default place of a file ksa writes next to its output (`rejects.csv`,
-/// `results-rejects.csv`): beside `--out FILE`, inside `--out DIR`, else in
-/// the current folder.
-pub fn default_beside(out: Out<'_>, name: &str) -> PathBuf {
-    match out {
-        Out::Folder(d) => d.join(name),
-        Out::File(f) => match f.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.join(name),
-            _ => PathBuf::from(name),
-        },
-        Out::Stdout => PathBuf::from(name),
-    }
-}
-
-/// `--delimiter`: one ASCII character; `\t` or `tab` for a tab.
-fn parse_delimiter(s: &str) -> Result<u8> {
-    match s {
-        "\\t" | "tab" | "TAB" | "\t" => Ok(b'\t'),
-        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
-        _ => Err(KsaError::invalid(format!(
-            "--delimiter: \"{s}\" must be one ASCII character (or \\t for tab)"
-        ))),
-    }
 }
 
 /// An Excel workbook is binary: it goes to a file, never to stdout.
@@ -227,7 +94,7 @@ pub fn output_format(eval: &EvalArgs) -> Format {
 /// The language of a terminal table's words: `--lang` (checked by
 /// `read_model`), else the model's.
 pub fn lang(eval: &EvalArgs, model: &Model) -> crate::model::Language {
-    super::model::parse_lang(eval.lang.as_deref(), model.language).unwrap_or(model.language)
+    reading::parse_lang(eval.lang.as_deref(), model.language).unwrap_or(model.language)
 }
 
 /// The columns the chosen format adds to §7's (`tables::Extra`), with the

@@ -12,16 +12,13 @@ use crate::score::Weights;
 pub fn run(args: &ExplainArgs, quiet: bool) -> Result<()> {
     let eval = &args.eval;
     let model = read_model(eval, quiet)?;
-    let lang = super::model::parse_lang(eval.lang.as_deref(), model.language)?;
+    let lang = super::reading::parse_lang(eval.lang.as_deref(), model.language)?;
     let grade = args
         .grade
         .as_deref()
         .map(|g| resolve_grade(&model, g))
         .transpose()?;
-    let weights = Weights::new(
-        &model,
-        resolve_weighting(&model, args.weighting.as_deref())?,
-    );
+    let weights = Weights::new(&model, resolve_weighting(&model, args.weighting.name())?);
     let data = read_data(eval, &model, quiet, false)?;
     let period = args
         .period

@@ -8,6 +8,7 @@ pub mod model;
 pub mod model_diff;
 pub mod plan;
 pub mod promote;
+pub mod reading;
 pub mod report;
 pub mod sample;
 pub mod shell;
@@ -28,14 +29,14 @@ pub fn run(cli: Cli) -> Result<()> {
             eval,
             grade,
             weighting,
-        } => evaluate::score(&eval, grade.as_deref(), weighting.as_deref(), quiet),
-        Command::Place { eval, weighting } => evaluate::place(&eval, weighting.as_deref(), quiet),
+        } => evaluate::score(&eval, grade.as_deref(), weighting.name(), quiet),
+        Command::Place { eval, weighting } => evaluate::place(&eval, weighting.name(), quiet),
         Command::Compare {
             eval,
             grade,
             weighting,
             knockouts,
-        } => evaluate::compare(&eval, &grade, weighting.as_deref(), knockouts, quiet),
+        } => evaluate::compare(&eval, &grade, weighting.name(), knockouts, quiet),
         Command::Plan(args) => plan::run(&args, quiet),
         Command::Promote(args) => promote::run(&args, quiet),
         Command::Explain(args) => explain::run(&args, quiet),

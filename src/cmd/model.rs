@@ -40,7 +40,7 @@ pub fn run(cmd: ModelCommand, quiet: bool) -> Result<()> {
         ModelCommand::Show { file, format, lang } => {
             let m = load_model(&file)?;
             super::warn_all(&m.warnings, quiet);
-            let lang = parse_lang(lang.as_deref(), m.model.language)?;
+            let lang = super::reading::parse_lang(lang.as_deref(), m.model.language)?;
             let text = match format {
                 ShowFormat::Table => model_tree::render(&m.model, lang),
                 ShowFormat::Json => {
@@ -54,7 +54,7 @@ pub fn run(cmd: ModelCommand, quiet: bool) -> Result<()> {
         }
         ModelCommand::Schema => print(&json_schema()),
         ModelCommand::Init { grades, lang } => {
-            let lang = parse_lang(Some(&lang), Language::Zh)?;
+            let lang = super::reading::parse_lang(Some(&lang), Language::Zh)?;
             print(&starting_model(grades as usize, lang))
         }
         ModelCommand::Diff(args) => super::model_diff::run(&args, quiet),
@@ -65,16 +65,4 @@ fn print(text: &str) -> Result<()> {
     crate::files::dest::write_output(None, |mut w| {
         w.write_all(text.as_bytes()).and_then(|_| w.flush())
     })
-}
-
-/// `--lang`: `zh` or `en`, defaulting to the model's language.
-pub fn parse_lang(lang: Option<&str>, default: Language) -> Result<Language> {
-    match lang {
-        None => Ok(default),
-        Some(l) => Language::parse(l.trim()).ok_or_else(|| {
-            KsaError::invalid(format!(
-                "--lang: \"{l}\" is not a supported language (zh or en)"
-            ))
-        }),
-    }
 }

@@ -2,7 +2,7 @@
 //! changed (model/diff.rs) and, given ratings, whose placement and fit
 //! change when they are re-scored under it (analysis/revision.rs).
 
-use super::evaluate::{Out, ReadingFlags};
+use super::reading::{self, Out};
 use crate::analysis::revision::{Comparison, NotScored, Reading};
 use crate::cli::{DiffFormat, ModelDiffArgs};
 use crate::error::{KsaError, Result};
@@ -129,27 +129,15 @@ fn find_weighting<'m>(m: &'m Model, w: &str, which: &str) -> Result<&'m Weightin
     })
 }
 
-/// The reading flags, as for every command that reads evaluations (cli.md).
+/// The reading flags, as for every command that reads evaluations (cli.md);
+/// they need `--evals`.
 fn ingest_options(args: &ModelDiffArgs) -> Result<IngestOptions> {
-    ReadingFlags {
-        evals: &args.evals,
-        sheet: args.sheet.as_deref(),
-        delimiter: args.delimiter.as_deref(),
-        encoding: args.encoding.as_deref(),
-        skip_invalid: args.skip_invalid,
-        rejects: args.rejects.as_deref(),
-        strict: args.strict,
-        pseudonymize: args.pseudonymize.as_deref(),
-        columns: &args.column,
-        header_row: None,
-    }
-    .ingest_options(
-        match args.out.as_deref() {
-            Some(o) => Out::File(o),
-            None => Out::Stdout,
-        },
-        &[&args.old, &args.new],
-    )
+    reading::check_needs_evals(&args.reading, &args.evals)?;
+    let out = match args.out.as_deref() {
+        Some(o) => Out::File(o),
+        None => Out::Stdout,
+    };
+    reading::ingest_options(&args.reading, &args.evals, out, &[&args.old, &args.new])
 }
 
 /// `--format`, else from the `--out` extension, else a table on a terminal

@@ -18,16 +18,13 @@ use crate::score::{PersonScores, Weights};
 pub fn run(args: &PlanArgs, quiet: bool) -> Result<()> {
     let eval = &args.eval;
     let model = read_model(eval, quiet)?;
-    let lang = super::model::parse_lang(eval.lang.as_deref(), model.language)?;
+    let lang = super::reading::parse_lang(eval.lang.as_deref(), model.language)?;
     let choice = match (&args.grade, args.next) {
         (Some(g), _) => TargetChoice::Grade(resolve_grade(&model, g)?),
         (None, true) => TargetChoice::Next,
         (None, false) => TargetChoice::Own,
     };
-    let weights = Weights::new(
-        &model,
-        resolve_weighting(&model, args.weighting.as_deref())?,
-    );
+    let weights = Weights::new(&model, resolve_weighting(&model, args.weighting.name())?);
     let budget = Budget {
         hours: args.budget_hours,
         cost: args.budget_cost,

@@ -13,10 +13,7 @@ use crate::score::Weights;
 pub fn run(args: &PromoteArgs, quiet: bool) -> Result<()> {
     let eval = &args.eval;
     let model = read_model(eval, quiet)?;
-    let weights = Weights::new(
-        &model,
-        resolve_weighting(&model, args.weighting.as_deref())?,
-    );
+    let weights = Weights::new(&model, resolve_weighting(&model, args.weighting.name())?);
     let budget = Budget {
         hours: args.budget_hours,
         cost: args.budget_cost,

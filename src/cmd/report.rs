@@ -1,7 +1,8 @@
 //! `ksa report individual|team|compare`: read the model and evaluations,
 //! score them, and write HTML reports into `--out DIR`.
 
-use super::evaluate::{read_model, reading_flags, resolve_grade, resolve_weighting, Out};
+use super::evaluate::{read_model, resolve_grade, resolve_weighting};
+use super::reading::{self, Out};
 use crate::anonymity::Mode;
 use crate::cli::{ReportArgs, ReportKind};
 use crate::error::{KsaError, Result};
@@ -54,7 +55,7 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
     // Model, flags and templates are checked before any data is read, so a
     // typo costs no pass over a large file.
     let model = read_model(eval, quiet)?;
-    let lang = super::model::parse_lang(eval.lang.as_deref(), model.language)?;
+    let lang = super::reading::parse_lang(eval.lang.as_deref(), model.language)?;
     let grade = args
         .grade
         .as_deref()
@@ -93,7 +94,7 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
             "--results applies to the team report: its 9-box shows job performance from it",
         ));
     }
-    let weighting = resolve_weighting(&model, args.weighting.as_deref())?;
+    let weighting = resolve_weighting(&model, args.weighting.name())?;
     let templates = Templates::load(args.templates.as_deref(), lang)?;
 
     // Every input — evaluations, model, templates — is never replaced by a
@@ -112,7 +113,8 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
         .collect();
     // Comments appear only in individual reports; the team report's data
     // quality section needs who rated whom (ICCs, rater leniency).
-    let mut opts = reading_flags(eval).ingest_options(Out::Folder(&out), &other_inputs)?;
+    let mut opts =
+        reading::ingest_options(&eval.reading, &eval.evals, Out::Folder(&out), &other_inputs)?;
     opts.keep_comments = args.kind == ReportKind::Individual;
     // The compare report resamples each candidate's ratings.
     opts.keep_ratings =

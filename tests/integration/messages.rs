@@ -392,3 +392,113 @@ fn whole_numbers_in_workbooks_read_as_the_sheet_shows_them() {
         .collect();
     assert_eq!(ids, ["1000000000000000", "1234567890123456"]);
 }
+
+/// The reading flags are declared once (`cli::ReadingArgs`) and flattened
+/// into every command that reads evaluations, `ksa model diff` included:
+/// each one's help lists all of them, in the same order.
+#[test]
+fn every_reading_command_has_the_same_reading_flags() {
+    const READING: [&str; 9] = [
+        "--sheet",
+        "--skip-invalid",
+        "--rejects",
+        "--strict",
+        "--column",
+        "--header-row",
+        "--delimiter",
+        "--encoding",
+        "--pseudonymize",
+    ];
+    for cmd in [
+        &["score"][..],
+        &["place"],
+        &["compare"],
+        &["plan"],
+        &["promote"],
+        &["explain"],
+        &["appraise"],
+        &["report"],
+        &["stats"],
+        &["model", "diff"],
+    ] {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let help = String::from_utf8(ksa().args(&args).output().unwrap().stdout).unwrap();
+        let flags: Vec<&str> = help
+            .lines()
+            // A flag's own line, not a help text wrapped below one.
+            .filter(|l| l.len() - l.trim_start().len() <= 6)
+            .filter_map(|l| l.trim_start().split([' ', '\t']).next())
+            .filter(|f| READING.contains(f))
+            .collect();
+        assert_eq!(flags, READING, "{cmd:?}:\n{help}");
+    }
+}
+
+/// `ksa model diff` reads evaluations only with `--evals`: a reading flag
+/// without it says so in one line; with it, `--header-row` (new to model
+/// diff with the shared flags) skips a title line.
+#[test]
+fn model_diff_reading_flags_need_evals() {
+    let dir = workdir();
+    let m = repo_arg("models/bank-rm.toml");
+    for (flag, value) in [
+        ("--sheet", Some("评分")),
+        ("--skip-invalid", None),
+        ("--header-row", Some("2")),
+    ] {
+        let mut args = vec!["model", "diff", m.as_str(), m.as_str(), flag];
+        args.extend(value);
+        let o = run(dir.path(), &args);
+        assert_eq!(o.code, Some(2), "{flag}: {}", o.stderr);
+        assert_eq!(
+            only_error(&o),
+            format!("error: {flag} says how evaluation files are read, but no --evals FILE was given: add --evals, or leave {flag} out")
+        );
+    }
+    let evals = std::fs::read_to_string(repo("data/evaluations.csv")).unwrap();
+    write(
+        dir.path(),
+        "titled.csv",
+        &format!("2026年评分导出\n{}", evals.trim_start_matches('\u{feff}')),
+    );
+    let plain = run(
+        dir.path(),
+        &[
+            "model",
+            "diff",
+            &m,
+            &m,
+            "--evals",
+            &repo_arg("data/evaluations.csv"),
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(plain.code, Some(0), "{}", plain.stderr);
+    let titled = run(
+        dir.path(),
+        &[
+            "model",
+            "diff",
+            &m,
+            &m,
+            "--evals",
+            "titled.csv",
+            "--header-row",
+            "2",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(titled.code, Some(0), "{}", titled.stderr);
+    assert_eq!(titled.stdout, plain.stdout);
+    let summary = |e: &str| {
+        e.lines()
+            .filter(|l| l.contains("people change"))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(summary(&titled.stderr), summary(&plain.stderr));
+    assert!(!summary(&plain.stderr).is_empty(), "{}", plain.stderr);
+}
