@@ -1,8 +1,27 @@
 //! ksa — assess relationship managers against a KSA competency model.
 //!
-//! The pipeline is the architecture; data flows one way:
-//! `model` → `ingest` → `score` → `analysis`/`plan` → `output`/`report`.
-//! `cli` and `cmd` only parse arguments, call the stages and print.
+//! This file only declares the modules and turns a result into an exit
+//! status; `main.rs` parses the command line and calls [`cmd::run`].
+//!
+//! The pipeline is the architecture; data flows one way, and a lower stage
+//! never imports a higher one (`tests/integration/layering.rs`):
+//!
+//! - [`model`]: reads and validates the competency model (TOML);
+//! - [`ingest`]: reads evaluation and results files (CSV, workbooks) into a
+//!   [`ingest::Dataset`] of sums per person, period and competency;
+//! - [`score`]: scoring.md §1–6: scores, gaps, fit, placement, ranking, and
+//!   the one "meets" test;
+//! - [`plan`] and [`analysis`]: training plans; verdicts, promotion,
+//!   appraisal, statistics, bootstrap intervals;
+//! - [`output`] and [`report`]: CSV/JSON/Excel tables and the HTML reports;
+//! - [`cli`] and [`cmd`]: the flags, and one module per command that only
+//!   parses, calls the stages and prints.
+//!
+//! Beside the pipeline, used by every stage: [`error`] (messages and exit
+//! codes), [`files`] (atomic writes, destinations, the audit record),
+//! [`input`] (opening the files read), [`anonymity`] (what may be shown),
+//! [`privacy`] (pseudonyms), [`suggest`] ("did you mean"), [`rng`], and
+//! [`sample`] (the sample data).
 
 pub mod analysis;
 pub mod anonymity;

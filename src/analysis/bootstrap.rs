@@ -235,10 +235,15 @@ pub fn intervals(
 
 /// §6 ranks of the candidates in the order given.
 fn ranks(ids: &[&str], keys: &[(Option<f64>, Option<f64>)]) -> Vec<usize> {
-    let list: Vec<(usize, &str, Option<f64>, Option<f64>)> = keys
+    let list: Vec<score::Candidate> = keys
         .iter()
         .enumerate()
-        .map(|(i, &(f, o))| (i, ids[i], f, o))
+        .map(|(i, &(fit, overall))| score::Candidate {
+            index: i,
+            person_id: ids[i],
+            fit,
+            overall,
+        })
         .collect();
     let mut out = vec![0; keys.len()];
     for r in score::rank_candidates(&list) {

@@ -1,4 +1,9 @@
-//! One module per command: parse nothing, call the pipeline stages, print.
+//! The commands: one module per subcommand (`model_diff` for `ksa model
+//! diff`, the other `model` subcommands in `model`; `evaluate` for score,
+//! place and compare), and [`run`], which dispatches a parsed [`Cli`] to
+//! them. A command only turns its flags into options (`reading` for the
+//! flags every reading command shares), calls the pipeline stages and
+//! prints; the rules live in the stages (`crate` docs).
 
 pub mod appraise;
 pub mod demo;

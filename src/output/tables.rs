@@ -291,10 +291,15 @@ pub fn rank_for_grade(
                 (pp, s, f)
             })
             .collect();
-        let keys: Vec<(usize, &str, Option<f64>, Option<f64>)> = scored
+        let keys: Vec<score::Candidate> = scored
             .iter()
             .enumerate()
-            .map(|(i, (pp, s, f))| (i, data.people[*pp].person_id.as_str(), *f, s.overall))
+            .map(|(i, (pp, s, f))| score::Candidate {
+                index: i,
+                person_id: &data.people[*pp].person_id,
+                fit: *f,
+                overall: s.overall,
+            })
             .collect();
         let ranked = score::rank_candidates(&keys);
         let mut rows: Vec<CandidateRow> = ranked

@@ -267,13 +267,29 @@ pub struct PersonInstance {
     pub item_course: Vec<usize>,
 }
 
-/// The selector's instance for the given (trainable, assessed) shortfalls:
-/// one goal per shortfall, one item per course that can raise one of them.
-pub fn person_instance(model: &Model, goals: &[(usize, f64, f64, f64)]) -> PersonInstance {
+/// One (trainable, assessed) shortfall to plan for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shortfall {
+    pub competency: usize,
+    /// The person's level now.
+    pub score: f64,
+    /// The level the grade requires: training stops counting there.
+    pub required: f64,
+    /// What one level of it is worth (`value_per_level`).
+    pub value: f64,
+}
+
+/// The selector's instance for the given shortfalls: one goal per
+/// shortfall, one item per course that can raise one of them.
+pub fn person_instance(model: &Model, shortfalls: &[Shortfall]) -> PersonInstance {
     let mut pi = PersonInstance::default();
-    for &(c, level, cap, value) in goals {
-        pi.goal_competency.push(c);
-        pi.instance.goals.push(Goal { level, cap, value });
+    for s in shortfalls {
+        pi.goal_competency.push(s.competency);
+        pi.instance.goals.push(Goal {
+            level: s.score,
+            cap: s.required,
+            value: s.value,
+        });
     }
     for (t, course) in model.training.iter().enumerate() {
         let raises: Vec<usize> = pi
@@ -360,12 +376,16 @@ pub fn instance_for(
     if let Some(f) = focus {
         short.retain(|x| f[x.competency]);
     }
-    let goals: Vec<(usize, f64, f64, f64)> = short
+    let goals: Vec<Shortfall> = short
         .iter()
         .filter_map(|x| {
             let c = x.competency;
-            let sc = x.score.filter(|_| model.competencies[c].trainable)?;
-            Some((c, sc, x.required?, value_per_level(model, c, weights)))
+            Some(Shortfall {
+                competency: c,
+                score: x.score.filter(|_| model.competencies[c].trainable)?,
+                required: x.required?,
+                value: value_per_level(model, c, weights),
+            })
         })
         .collect();
     let pi = person_instance(model, &goals);

@@ -123,10 +123,15 @@ pub fn render(env: &Env, data: &Dataset, opts: &CompareOptions) -> Result<Page> 
         }
         scored.push((pp, view, fit.value()));
     }
-    let keys: Vec<(usize, &str, Option<f64>, Option<f64>)> = scored
+    let keys: Vec<score::Candidate> = scored
         .iter()
         .enumerate()
-        .map(|(i, (pp, v, f))| (i, data.people[*pp].person_id.as_str(), *f, v.scores.overall))
+        .map(|(i, (pp, v, f))| score::Candidate {
+            index: i,
+            person_id: &data.people[*pp].person_id,
+            fit: *f,
+            overall: v.scores.overall,
+        })
         .collect();
     let ranked = score::rank_candidates(&keys);
 

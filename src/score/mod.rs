@@ -19,7 +19,7 @@ pub mod status;
 pub use fit::{attainment, fit};
 pub use gap::{gaps, Gaps};
 pub use place::{meets, placement};
-pub use rank::{rank_candidates, Ranked};
+pub use rank::{rank_candidates, Candidate, Ranked};
 pub use status::{
     at_least, blockers, knockouts, status, statuses, CompetencyStatus, Status, ALLOWANCE,
 };

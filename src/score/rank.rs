@@ -9,30 +9,38 @@ pub struct Ranked {
     pub rank: usize,
 }
 
+/// A candidate to rank: what the §6 order reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate<'a> {
+    /// The caller's index, returned in [`Ranked::index`].
+    pub index: usize,
+    pub person_id: &'a str,
+    pub fit: Option<f64>,
+    pub overall: Option<f64>,
+}
+
 /// Orders candidates by `fit` descending, then `O` descending, then
 /// `person_id` ascending (code points), with `fit` and `O` rounded to 4
 /// decimals for both ordering and ties; undefined values sort last. Ranks
 /// are competition ranks (1, 2, 2, 4): equal rounded `fit` and `O` share one.
 ///
-/// `candidates` holds (caller's index, person_id, fit, overall).
-pub fn rank_candidates(candidates: &[(usize, &str, Option<f64>, Option<f64>)]) -> Vec<Ranked> {
+pub fn rank_candidates(candidates: &[Candidate]) -> Vec<Ranked> {
     // Descending with None last: key (defined?, value) compared in reverse.
     let key = |v: Option<f64>| v.map(|x| round_key(x, 4));
     let mut order: Vec<usize> = (0..candidates.len()).collect();
     order.sort_by(|&a, &b| {
-        let (_, pa, fa, oa) = candidates[a];
-        let (_, pb, fb, ob) = candidates[b];
-        desc_none_last(key(fa), key(fb))
-            .then(desc_none_last(key(oa), key(ob)))
-            .then(pa.cmp(pb))
+        let (ca, cb) = (&candidates[a], &candidates[b]);
+        desc_none_last(key(ca.fit), key(cb.fit))
+            .then(desc_none_last(key(ca.overall), key(cb.overall)))
+            .then(ca.person_id.cmp(cb.person_id))
     });
     let mut out: Vec<Ranked> = Vec::with_capacity(order.len());
     for (pos, &i) in order.iter().enumerate() {
-        let (idx, _, f, o) = candidates[i];
+        let c = &candidates[i];
         let rank = match out.last() {
             Some(prev) => {
-                let (_, _, pf, po) = candidates[order[pos - 1]];
-                if key(pf) == key(f) && key(po) == key(o) {
+                let p = &candidates[order[pos - 1]];
+                if key(p.fit) == key(c.fit) && key(p.overall) == key(c.overall) {
                     prev.rank
                 } else {
                     pos + 1
@@ -40,7 +48,10 @@ pub fn rank_candidates(candidates: &[(usize, &str, Option<f64>, Option<f64>)]) -
             }
             None => 1,
         };
-        out.push(Ranked { index: idx, rank });
+        out.push(Ranked {
+            index: c.index,
+            rank,
+        });
     }
     out
 }

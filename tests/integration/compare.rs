@@ -389,10 +389,15 @@ proptest! {
         let a = bootstrap::intervals(&model, &data, &w, g, &cands, 100, seed);
         let b = bootstrap::intervals(&model, &data, &w, g, &cands, 100, seed);
         prop_assert_eq!(&a, &b);
-        let keys: Vec<(usize, &str, Option<f64>, Option<f64>)> = (0..data.people.len())
+        let keys: Vec<score::Candidate> = (0..data.people.len())
             .map(|pp| {
                 let s = score::score_person(&model, &data, pp, &w);
-                (pp, data.people[pp].person_id.as_str(), score::fit(&model, &s, g, &w), s.overall)
+                score::Candidate {
+                    index: pp,
+                    person_id: &data.people[pp].person_id,
+                    fit: score::fit(&model, &s, g, &w),
+                    overall: s.overall,
+                }
             })
             .collect();
         for r in score::rank_candidates(&keys) {
