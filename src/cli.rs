@@ -262,6 +262,10 @@ pub enum ReportKind {
     Team,
     /// One file ranking candidates for a grade (--grade is required).
     Compare,
+    /// A linked site from the whole bank down to each team (index.html): the
+    /// roll-up of every unit, and a team page for each unit small enough to
+    /// list its people.
+    Org,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -271,7 +275,7 @@ pub enum ReportKind {
 #[command(mut_arg("format", |a| a.hide(true)))]
 #[command(mut_arg("bom", |a| a.hide(true)))]
 pub struct ReportArgs {
-    /// individual, team or compare.
+    /// individual, team, compare or org.
     #[arg(value_enum)]
     pub kind: ReportKind,
     #[command(flatten)]
@@ -285,6 +289,10 @@ pub struct ReportArgs {
     /// Only this organisation unit.
     #[arg(long)]
     pub unit: Option<String>,
+    /// Org report: the separator of the parts of a unit path, as in
+    /// 总行/华东分行/城东支行/一团队 [default: /].
+    #[arg(long, value_name = "TEXT")]
+    pub unit_separator: Option<String>,
     /// Only this person (individual reports).
     #[arg(long)]
     pub person: Option<String>,

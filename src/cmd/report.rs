@@ -1,4 +1,4 @@
-//! `ksa report individual|team|compare`: read the model and evaluations,
+//! `ksa report individual|team|compare|org`: read the model and evaluations,
 //! score them, and write HTML reports into `--out DIR`.
 
 use super::evaluate::{read_model, resolve_grade, resolve_weighting};
@@ -9,7 +9,7 @@ use crate::error::{KsaError, Result};
 use crate::files::audit;
 use crate::files::dest::OutputFolder;
 use crate::plan::Budget;
-use crate::report::{self, compare, individual, team, Env, Templates};
+use crate::report::{self, compare, individual, org, team, Env, Templates};
 use crate::score::Weights;
 use std::collections::HashMap;
 use std::io::Write;
@@ -92,6 +92,13 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
     if args.kind != ReportKind::Team && args.results.is_some() {
         return Err(KsaError::invalid(
             "--results applies to the team report: its 9-box shows job performance from it",
+        ));
+    }
+    if args.kind == ReportKind::Org {
+        check_org_flags(args, grade.is_some(), &budget)?;
+    } else if args.unit_separator.is_some() {
+        return Err(KsaError::invalid(
+            "--unit-separator applies to the org report: it splits unit paths into the organisation tree",
         ));
     }
     let weighting = resolve_weighting(&model, args.weighting.name())?;
@@ -183,11 +190,38 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
                 period: args.period.clone(),
                 unit: args.unit.clone(),
                 performance,
+                org: None,
             };
             announce(&report::write_page(
                 &folder,
                 &team::render_within(&env, &data, &opts, budget)?,
             )?)?;
+        }
+        ReportKind::Org => {
+            let opts = org::OrgOptions {
+                period: args.period.clone(),
+                separator: args
+                    .unit_separator
+                    .clone()
+                    .unwrap_or_else(|| crate::analysis::org::DEFAULT_SEPARATOR.to_string()),
+            };
+            let mut index = None;
+            let pages = org::render_site(&env, &data, &opts, |page| {
+                let path = report::write_page(&folder, &page)?;
+                index.get_or_insert(path);
+                Ok(())
+            })?;
+            if let Some(index) = index {
+                announce(&index)?;
+            }
+            if !quiet {
+                eprintln!(
+                    "{} pages written into {}; open {}",
+                    crate::error::thousands(pages as u64),
+                    out.display(),
+                    out.join("index.html").display()
+                );
+            }
         }
         ReportKind::Compare => {
             let opts = compare::CompareOptions {
@@ -229,4 +263,44 @@ fn performance(
             Some((r.person_id, p))
         })
         .collect())
+}
+
+/// The flags `report org` refuses: each unit is judged against its people's
+/// own grades, over all of its people.
+fn check_org_flags(args: &ReportArgs, grade: bool, budget: &Budget) -> Result<()> {
+    let refused = [
+        (
+            grade,
+            "--grade",
+            "every person is judged against their own grade",
+        ),
+        (
+            args.unit.is_some(),
+            "--unit",
+            "the site covers every unit; open the unit's page in it",
+        ),
+        (
+            args.person.is_some(),
+            "--person",
+            "use ksa report individual --person",
+        ),
+        (
+            !budget.is_unlimited(),
+            "--budget-hours/--budget-cost",
+            "the roll-up counts everyone's full plan",
+        ),
+    ];
+    for (given, flag, why) in refused {
+        if given {
+            return Err(KsaError::invalid(format!(
+                "{flag} does not apply to ksa report org: {why}"
+            )));
+        }
+    }
+    if args.unit_separator.as_deref().is_some_and(str::is_empty) {
+        return Err(KsaError::invalid(
+            "--unit-separator: must not be empty (the default is /)",
+        ));
+    }
+    Ok(())
 }

@@ -681,7 +681,12 @@ fn nice_step(raw: f64) -> f64 {
 /// The colour of a gap on the heatmap: red below the requirement, green
 /// above, near-white at 0; saturated at ±2 levels.
 pub fn gap_color(g: f64) -> RGBColor {
-    let t = (g / 2.0).clamp(-1.0, 1.0);
+    scaled_color(g, 2.0)
+}
+
+/// [`gap_color`] saturated at ±`saturation`.
+fn scaled_color(g: f64, saturation: f64) -> RGBColor {
+    let t = (g / saturation).clamp(-1.0, 1.0);
     let base = (247.0, 247.0, 247.0);
     let end = if t < 0.0 {
         (178.0, 24.0, 43.0)
@@ -701,6 +706,19 @@ pub fn heatmap(
     cols: &[String],
     values: &[Vec<Shown<f64>>],
     legend_title: &str,
+) -> Result<String> {
+    heatmap_scaled(title, rows, cols, values, legend_title, 2.0)
+}
+
+/// [`heatmap`] with the colours saturated at ±`saturation` levels (the
+/// legend runs over the same range), for differences smaller than gaps.
+pub fn heatmap_scaled(
+    title: &str,
+    rows: &[String],
+    cols: &[String],
+    values: &[Vec<Shown<f64>>],
+    legend_title: &str,
+    saturation: f64,
 ) -> Result<String> {
     let (cw, ch) = (34.0, 22.0);
     let row_w = rows
@@ -746,9 +764,13 @@ pub fn heatmap(
                             y,
                             x + cw - 1.0,
                             y + ch - 1.0,
-                            gap_color(g).filled(),
+                            scaled_color(g, saturation).filled(),
                         )?;
-                        let ink = if g.abs() >= 1.1 { WHITE } else { INK };
+                        let ink = if g.abs() >= 0.55 * saturation {
+                            WHITE
+                        } else {
+                            INK
+                        };
                         text(
                             area,
                             &format_gap1(g),
@@ -779,7 +801,7 @@ pub fn heatmap(
                 }
             }
         }
-        // Legend: nine swatches from -2 to +2.
+        // Legend: nine swatches from -saturation to +saturation.
         let ly = top + ch * rows.len() as f64 + 16.0;
         text(
             area,
@@ -789,14 +811,23 @@ pub fn heatmap(
             &style(11.0, &INK, HPos::Right, VPos::Center),
         )?;
         for k in 0..9 {
-            let g = -2.0 + 0.5 * k as f64;
+            let g = saturation * (k as f64 - 4.0) / 4.0;
             let x = left + 8.0 + 30.0 * k as f64;
-            rect(area, x, ly, x + 28.0, ly + 16.0, gap_color(g).filled())?;
+            rect(
+                area,
+                x,
+                ly,
+                x + 28.0,
+                ly + 16.0,
+                scaled_color(g, saturation).filled(),
+            )?;
+            // Steps of more than two decimals go unlabelled.
+            if ((g * 100.0).round() - g * 100.0).abs() > 1e-9 {
+                continue;
+            }
             text(
                 area,
-                &super::signed(Some(g))
-                    .replace(".00", "")
-                    .replace(".50", ".5"),
+                &legend_number(g),
                 x + 14.0,
                 ly + 20.0,
                 &style(10.0, &MUTED, HPos::Center, VPos::Top),
@@ -804,6 +835,16 @@ pub fn heatmap(
         }
         Ok(())
     })
+}
+
+/// A legend step: as few decimals as it needs (`-2`, `-1.5`, `+0.25`).
+fn legend_number(g: f64) -> String {
+    let s = super::signed(Some(g));
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    match s {
+        "+" | "-" | "" => "0".to_string(),
+        _ => s.to_string(),
+    }
 }
 
 /// A gap with one decimal for a heatmap cell.

@@ -13,6 +13,7 @@ pub mod charts;
 pub mod compare;
 pub mod individual;
 pub mod names;
+pub mod org;
 pub mod plan;
 pub mod team;
 pub mod templates;
@@ -65,6 +66,7 @@ impl Env<'_> {
         ctx.insert("model_name", &self.model.name);
         ctx.insert("weighting", &self.weighting);
         ctx.insert("strict_anonymity", &(self.anonymity == Mode::Strict));
+        ctx.insert("nav", &Vec::<NavLink>::new());
         ctx
     }
 
@@ -265,6 +267,13 @@ pub fn display_name(p: &crate::ingest::PersonPeriod) -> String {
         Some(n) if !n.is_empty() => n.clone(),
         _ => p.person_id.clone(),
     }
+}
+
+/// A link up the organisation tree (`report org`): a unit's name and page.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavLink {
+    pub name: String,
+    pub href: String,
 }
 
 /// A link on an index page (relative to the index).

@@ -52,6 +52,24 @@ pub struct TeamOptions {
     /// `--results`: each person's job performance of the period (0–100,
     /// `appraise::performance`), by person_id; the 9-box's performance axis.
     pub performance: Option<HashMap<String, f64>>,
+    /// The page as part of the `report org` site: its members, title, file
+    /// name and links up the tree (`None` for `report team`).
+    pub org: Option<OrgPage>,
+}
+
+/// A team page of the `report org` site: a unit small enough to list its
+/// people (`report::org`).
+#[derive(Debug, Clone, Default)]
+pub struct OrgPage {
+    /// Person-periods of the unit and below.
+    pub members: Vec<usize>,
+    /// The unit's path as the page names it.
+    pub scope: String,
+    pub file_name: String,
+    /// Links from the top down to the unit's parent.
+    pub nav: Vec<super::NavLink>,
+    /// Up to this many people, the 9-box lists names.
+    pub names_limit: usize,
 }
 
 #[derive(Serialize)]
@@ -261,13 +279,26 @@ pub fn render_within(
     opts: &TeamOptions,
     budget: Budget,
 ) -> Result<Page> {
+    render_screened(env, &env.screen(data), opts, budget)
+}
+
+/// [`render_within`] on data already screened (`Env::screen`), so that
+/// the pages of one `report org` site screen it once.
+pub fn render_screened(
+    env: &Env,
+    sd: &crate::anonymity::Screened,
+    opts: &TeamOptions,
+    budget: Budget,
+) -> Result<Page> {
     let m = env.model;
     let t = env.templates;
-    let sd = env.screen(data);
     let data: &Dataset = &sd.data;
     let period = data.period_or_latest(opts.period.as_deref())?;
     let unit = opts.unit.as_deref().map(str::trim);
-    let mut pps = data.members(&period, unit)?;
+    let mut pps = match &opts.org {
+        Some(o) => o.members.clone(),
+        None => data.members(&period, unit)?,
+    };
     pps.sort_by(|&a, &b| {
         let (pa, pb) = (&data.people[a], &data.people[b]);
         (pa.unit.as_deref(), pa.person_id.as_str())
@@ -658,6 +689,9 @@ pub fn render_within(
         withheld,
         opts.performance.as_ref(),
         &label_of,
+        opts.org.as_ref().map_or(NINE_BOX_NAMES_LIMIT, |o| {
+            o.names_limit.max(NINE_BOX_NAMES_LIMIT)
+        }),
     );
     let plan_members: Vec<super::plan::TeamMember> = visible
         .iter()
@@ -678,9 +712,10 @@ pub fn render_within(
 
     let data_quality = data_quality(env, data, &visible);
 
-    let scope = match unit {
-        Some(u) => u.to_string(),
-        None => t.label("everyone"),
+    let scope = match (&opts.org, unit) {
+        (Some(o), _) => o.scope.clone(),
+        (None, Some(u)) => u.to_string(),
+        (None, None) => t.label("everyone"),
     };
     let any_withheld = visible.iter().any(|x| x.view.any_withheld());
     let ctx_t = TeamCtx {
@@ -717,8 +752,14 @@ pub fn render_within(
     let title = format!("{} · {} {}", t.label("title_team"), scope, period);
     let mut ctx = env.base_context(&title);
     ctx.insert("team", &ctx_t);
+    if let Some(o) = &opts.org {
+        ctx.insert("nav", &o.nav);
+    }
     Ok(Page {
-        file_name: file_name(opts),
+        file_name: match &opts.org {
+            Some(o) => o.file_name.clone(),
+            None => file_name(opts),
+        },
         html: t.render("team.html", &ctx)?,
     })
 }
@@ -915,6 +956,7 @@ fn nine_box(
     withheld: usize,
     performance: Option<&HashMap<String, f64>>,
     label_of: &dyn Fn(&Member) -> String,
+    names_limit: usize,
 ) -> NineBox {
     let m = env.model;
     let t = env.templates;
@@ -959,7 +1001,7 @@ fn nine_box(
         grid[band(pot, POT_LOW, POT_HIGH)][perf].push(label_of(x));
     }
     let shown: usize = grid.iter().flatten().map(Vec::len).sum();
-    let names = shown <= NINE_BOX_NAMES_LIMIT;
+    let names = shown <= names_limit;
     let bands = [
         t.label("band_low"),
         t.label("band_medium"),
@@ -1011,10 +1053,7 @@ fn nine_box(
         ),
     ];
     if !names {
-        legend.push(t.fill(
-            "nine_box_no_names",
-            &[("n", &NINE_BOX_NAMES_LIMIT.to_string())],
-        ));
+        legend.push(t.fill("nine_box_no_names", &[("n", &names_limit.to_string())]));
     }
     let mut left_out = Vec::new();
     for (n, key) in [

@@ -24,6 +24,7 @@ const BUILTIN: &[(&str, &str)] = &[
     ("team.html", include_str!("../../reports/team.html")),
     ("compare.html", include_str!("../../reports/compare.html")),
     ("index.html", include_str!("../../reports/index.html")),
+    ("org.html", include_str!("../../reports/org.html")),
 ];
 
 const LABELS_ZH: &str = include_str!("../../reports/labels/zh.toml");

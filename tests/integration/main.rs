@@ -20,6 +20,7 @@ mod layering;
 mod messages;
 mod model;
 mod model_diff;
+mod org;
 mod plan;
 mod privacy;
 mod props;

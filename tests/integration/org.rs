@@ -1,0 +1,544 @@
+//! `ksa report org`: the organisation roll-up site (issue 16).
+
+use crate::common::*;
+use scraper::{Html, Selector};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+fn sel(css: &str) -> Selector {
+    Selector::parse(css).unwrap()
+}
+
+fn parse(path: &Path) -> Html {
+    Html::parse_document(&std::fs::read_to_string(path).unwrap())
+}
+
+fn texts(doc: &Html, css: &str) -> Vec<String> {
+    doc.select(&sel(css))
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+/// The demo's branches as sub-branches of two branches, and each person
+/// in one of two teams (odd and even ids).
+fn branch_of(unit: &str) -> &'static str {
+    match unit {
+        "城东支行" | "城西支行" => "华东分行",
+        _ => "华南分行",
+    }
+}
+
+fn team_of(person_id: &str) -> &'static str {
+    let n: u32 = person_id[2..].parse().unwrap();
+    if n % 2 == 1 {
+        "一团队"
+    } else {
+        "二团队"
+    }
+}
+
+/// The demo data with unit paths 总行/分行/支行/团队, written into `dir`
+/// with `separator` between the parts.
+fn demo_with_paths(dir: &Path, separator: &str) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(repo("data/evaluations.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let h = rdr.headers().unwrap().clone();
+    w.write_record(&h).unwrap();
+    let u = h.iter().position(|c| c == "unit").unwrap();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let mut row: Vec<String> = r.iter().map(str::to_string).collect();
+        row[u] = ["总行", branch_of(&r[u]), &r[u], team_of(&r[0])].join(separator);
+        w.write_record(&row).unwrap();
+    }
+    let path = dir.join("evals.csv");
+    std::fs::write(&path, w.into_inner().unwrap()).unwrap();
+    path
+}
+
+fn org_site(dir: &Path, extra: &[&str]) -> Outcome {
+    let model = repo_arg("models/bank-rm.toml");
+    let mut args = vec!["report", "org", "--evals", "evals.csv"];
+    if !extra.contains(&"--model") {
+        args.extend(["--model", model.as_str()]);
+    }
+    if !extra.contains(&"--out") {
+        args.extend(["--out", "site"]);
+    }
+    args.extend_from_slice(extra);
+    let out = run(dir, &args);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    out
+}
+
+/// Follows every link from index.html: each must name a page of the site
+/// (no scheme, no absolute path, no way out of the folder), and every page
+/// written must be reached. Returns the pages by file name.
+fn crawl(site: &Path) -> BTreeMap<String, Html> {
+    let mut pages = BTreeMap::new();
+    let mut todo = vec!["index.html".to_string()];
+    while let Some(name) = todo.pop() {
+        if pages.contains_key(&name) {
+            continue;
+        }
+        let path = site.join(&name);
+        assert!(path.is_file(), "dead link to {name}");
+        let doc = parse(&path);
+        for e in doc.select(&sel("[href], [src]")) {
+            for attr in ["href", "src"] {
+                let Some(v) = e.value().attr(attr) else {
+                    continue;
+                };
+                assert!(
+                    !v.contains(':')
+                        && !v.contains('/')
+                        && !v.contains('\\')
+                        && !v.starts_with('.'),
+                    "{name}: {attr}=\"{v}\" points outside the site"
+                );
+                todo.push(v.to_string());
+            }
+        }
+        assert_eq!(
+            doc.select(&sel("script, link, img, iframe")).count(),
+            0,
+            "{name}"
+        );
+        pages.insert(name, doc);
+    }
+    let written: BTreeSet<String> = std::fs::read_dir(site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(written, pages.keys().cloned().collect::<BTreeSet<_>>());
+    pages
+}
+
+/// Own-grade verdicts of the demo's latest period from `ksa explain`:
+/// person_id → verdict.
+fn explain_verdicts(dir: &Path, model: &str) -> BTreeMap<String, String> {
+    let out = run_ok(
+        dir,
+        &[
+            "explain",
+            "--model",
+            model,
+            "--evals",
+            "evals.csv",
+            "--period",
+            "2026H1",
+            "--quiet",
+        ],
+    );
+    let text = std::fs::read_to_string(dir.join("evals.csv")).unwrap();
+    let mut own = BTreeMap::new();
+    for r in csv_records(&text).into_iter().skip(1) {
+        if r[4] == "2026H1" {
+            own.insert(r[0].clone(), r[3].clone());
+        }
+    }
+    csv_records(&out)
+        .into_iter()
+        .skip(1)
+        .filter(|r| own.get(&r[0]) == Some(&r[2]))
+        .map(|r| (r[0].clone(), r[3].clone()))
+        .collect()
+}
+
+#[test]
+fn org_site_links_the_bank_down_to_teams_and_its_counts_are_explains() {
+    // With every min_count 1 nothing is hidden, so the pages' verdicts are
+    // exactly `ksa explain`'s (where hidden ratings blend into a score, a
+    // page shows no interval for it: `View::explain`).
+    let dir = workdir();
+    demo_with_paths(dir.path(), "/");
+    let open = std::fs::read_to_string(repo("models/bank-rm.toml"))
+        .unwrap()
+        .replace("min_count = 3", "min_count = 1");
+    write(dir.path(), "open.toml", &open);
+    let out = org_site(dir.path(), &["--model", "open.toml"]);
+    assert_eq!(out.stdout.trim(), "site/index.html");
+    assert!(
+        out.stderr
+            .contains("3 pages written into site; open site/index.html"),
+        "{}",
+        out.stderr
+    );
+    let pages = crawl(&dir.path().join("site"));
+    assert_eq!(
+        pages.keys().collect::<Vec<_>>(),
+        [
+            "index.html",
+            "unit-总行-华东分行.html",
+            "unit-总行-华南分行.html"
+        ]
+    );
+    let index = &pages["index.html"];
+    assert_eq!(texts(index, "h1"), ["机构能力汇总 · 总行"]);
+    // The top has no breadcrumbs; a branch links back to it.
+    assert_eq!(index.select(&sel("#breadcrumbs")).count(), 0);
+    let east = &pages["unit-总行-华东分行.html"];
+    assert_eq!(texts(east, "#breadcrumbs"), ["总行 › 华东分行"]);
+    assert_eq!(
+        east.select(&sel("#breadcrumbs a"))
+            .next()
+            .unwrap()
+            .value()
+            .attr("href"),
+        Some("index.html")
+    );
+
+    // Met / borderline / short per own grade: exactly `ksa explain`'s.
+    let verdicts = explain_verdicts(dir.path(), "open.toml");
+    assert_eq!(verdicts.len(), 40);
+    let codes = ["meets", "meets_borderline", "short_borderline", "short"];
+    let text = std::fs::read_to_string(dir.path().join("evals.csv")).unwrap();
+    let mut grade_of = BTreeMap::new();
+    let mut unit_of = BTreeMap::new();
+    for r in csv_records(&text).into_iter().skip(1) {
+        if r[4] == "2026H1" {
+            grade_of.insert(r[0].clone(), r[3].clone());
+            unit_of.insert(r[0].clone(), r[2].clone());
+        }
+    }
+    let mut expected = Vec::new();
+    for (id, name) in [
+        ("assistant", "客户经理助理"),
+        ("rm", "客户经理"),
+        ("senior", "高级客户经理"),
+    ] {
+        let n: Vec<usize> = codes
+            .iter()
+            .map(|c| {
+                verdicts
+                    .iter()
+                    .filter(|(p, v)| grade_of[*p] == id && v == c)
+                    .count()
+            })
+            .collect();
+        let total: usize = n.iter().sum();
+        expected.push(format!(
+            "{name} {} {} {} {} {total}",
+            n[0], n[1], n[2], n[3]
+        ));
+    }
+    let rows: Vec<String> = index
+        .select(&sel("#verdicts tbody tr"))
+        .map(|tr| {
+            tr.select(&sel("td"))
+                .map(|td| td.text().collect::<String>())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(rows, expected);
+
+    // The branches: people and the share meeting their own grade, lowest
+    // share first.
+    let mut expected_rows: Vec<(f64, String)> = ["华东分行", "华南分行"]
+        .iter()
+        .map(|b| {
+            let people: Vec<&String> = unit_of
+                .iter()
+                .filter(|(_, u)| u.split('/').nth(1) == Some(b))
+                .map(|(p, _)| p)
+                .collect();
+            let meets = people
+                .iter()
+                .filter(|p| verdicts[**p].starts_with("meets"))
+                .count();
+            let share = meets as f64 / people.len() as f64;
+            (
+                share,
+                format!(
+                    "{b} (含人员名单) {} {:.1}% ({meets} / {})",
+                    people.len(),
+                    share * 100.0,
+                    people.len()
+                ),
+            )
+        })
+        .collect();
+    expected_rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let units: Vec<String> = index
+        .select(&sel("#units tr.unit"))
+        .map(|tr| {
+            tr.select(&sel("td"))
+                .take(3)
+                .map(|td| td.text().collect::<String>())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(
+        units,
+        expected_rows.into_iter().map(|r| r.1).collect::<Vec<_>>()
+    );
+    // Training needs are counts, never names.
+    let needs = texts(index, "#training-needs")[0].clone();
+    assert!(!needs.contains("RM0"), "{needs}");
+    // A branch of 20 is a leaf: the team page of its people, names listed.
+    let people = texts(east, "#people tbody tr");
+    assert_eq!(people.len(), 20);
+    let east_people: BTreeSet<&String> = unit_of
+        .iter()
+        .filter(|(_, u)| u.starts_with("总行/华东分行/"))
+        .map(|(p, _)| p)
+        .collect();
+    for p in &east_people {
+        assert!(people.iter().any(|r| r.contains(p.as_str())), "{p}");
+    }
+}
+
+#[test]
+fn the_heatmap_shows_each_unit_against_the_bank_mean() {
+    let dir = workdir();
+    demo_with_paths(dir.path(), "/");
+    org_site(dir.path(), &["--lang", "en"]);
+    let index = parse(&dir.path().join("site/index.html"));
+    assert_eq!(
+        texts(&index, "h1"),
+        ["Organisation competency roll-up · 总行"]
+    );
+    let svg = index
+        .select(&sel("#heatmap svg"))
+        .next()
+        .expect("a heatmap")
+        .html();
+    // Both branches, with their sizes, and a legend of ±0.5 levels.
+    for label in [
+        "华东分行 (n=20)",
+        "华南分行 (n=20)",
+        "-0.5",
+        "+0.25",
+        "+0.5",
+    ] {
+        assert!(svg.contains(label), "{label}");
+    }
+    // With two branches of equal size, each cell of one is the negative of
+    // the other's (both are differences from their mean).
+    let cells = |row: &str| -> Vec<String> {
+        let doc = Html::parse_fragment(&svg);
+        let all: Vec<String> = doc
+            .select(&sel("text"))
+            .map(|t| t.text().collect::<String>().trim().to_string())
+            .collect();
+        let at = all.iter().position(|t| t == row).unwrap();
+        all[at + 1..at + 20].to_vec()
+    };
+    let (a, b) = (cells("华东分行 (n=20)"), cells("华南分行 (n=20)"));
+    let neg = |s: &str| match s.strip_prefix('+') {
+        Some(x) => format!("-{x}"),
+        None => s
+            .strip_prefix('-')
+            .map_or("0".to_string(), |x| format!("+{x}")),
+    };
+    assert!(a.iter().any(|c| c != "0"), "{a:?}");
+    assert_eq!(a.iter().map(|c| neg(c)).collect::<Vec<_>>(), b);
+}
+
+#[test]
+fn another_separator_keeps_slashes_in_names() {
+    let dir = workdir();
+    demo_with_paths(dir.path(), " > ");
+    org_site(dir.path(), &["--unit-separator", ">"]);
+    let pages = crawl(&dir.path().join("site"));
+    assert_eq!(pages.len(), 3, "{:?}", pages.keys());
+    // With "/" the same file is one unit per path: four flat top units.
+    org_site(dir.path(), &["--out", "flat"]);
+    let flat = parse(&dir.path().join("flat/index.html"));
+    assert!(
+        texts(&flat, "h1")[0].ends_with("全行"),
+        "{:?}",
+        texts(&flat, "h1")
+    );
+}
+
+#[test]
+fn big_units_tables_continue_on_further_pages() {
+    // 150 teams of one person under one head office: the units table holds
+    // 100 rows and continues on a second page; the heatmap shows 40.
+    let dir = workdir();
+    let evals = sample_into(dir.path(), "s", 150, &["--periods", "1"]);
+    let text = std::fs::read_to_string(&evals).unwrap();
+    let mut out = String::new();
+    for (i, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
+        let mut f: Vec<String> = line.split(',').map(str::to_string).collect();
+        if i > 0 {
+            f[2] = format!("总行/{}", f[0]);
+        }
+        out.push_str(&f.join(","));
+        out.push('\n');
+    }
+    write(dir.path(), "evals.csv", &out);
+    org_site(dir.path(), &[]);
+    let pages = crawl(&dir.path().join("site"));
+    let index = &pages["index.html"];
+    assert_eq!(index.select(&sel("#units tr.unit")).count(), 100);
+    assert_eq!(texts(index, "#unit-pages"), ["其余机构: 1–100 101–150"]);
+    let more = &pages["index.p2.html"];
+    assert_eq!(more.select(&sel("#units tr.unit")).count(), 50);
+    assert_eq!(
+        more.select(&sel("#summary, #heatmap, #training-needs"))
+            .count(),
+        0
+    );
+    assert!(texts(index, "#heatmap .note")[0].contains("40 个机构(共 150 个)"));
+    let svg = index.select(&sel("#heatmap svg")).next().unwrap().html();
+    assert_eq!(svg.matches("(n=1)").count(), 40);
+    // 150 leaf pages, the index and its continuation.
+    assert_eq!(pages.len(), 152);
+}
+
+#[test]
+fn a_unit_of_withheld_people_shows_nothing_of_them() {
+    // P3 is rated by two peers only (min_count 3): their page withholds
+    // every score, so their unit's row shows no share, no gap, no need.
+    let dir = workdir();
+    write(dir.path(), "model.toml", ANON_MODEL);
+    let evals = "person_id,name,unit,grade,period,rater,rater_id,competency,score,comment
+P2,Pat,总行/B,rm,2026H1,supervisor,S1,a,4.5,
+P2,Pat,总行/B,rm,2026H1,supervisor,S1,b,4.5,
+P2,Pat,总行/B,rm,2026H1,peer,Q1,a,3.5,
+P2,Pat,总行/B,rm,2026H1,peer,Q2,a,3.5,
+P2,Pat,总行/B,rm,2026H1,peer,Q3,a,3.5,
+P3,Solo,总行/C,rm,2026H1,peer,Q1,a,1.4,
+P3,Solo,总行/C,rm,2026H1,peer,Q2,a,1.4,
+";
+    write(dir.path(), "evals.csv", evals);
+    let out = run(
+        dir.path(),
+        &[
+            "report",
+            "org",
+            "--model",
+            "model.toml",
+            "--evals",
+            "evals.csv",
+            "--out",
+            "site",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let pages = crawl(&dir.path().join("site"));
+    let index = &pages["index.html"];
+    let row = |name: &str| -> Vec<String> {
+        index
+            .select(&sel("#units tr.unit"))
+            .find(|tr| tr.text().collect::<String>().contains(name))
+            .unwrap()
+            .select(&sel("td"))
+            .map(|td| td.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    assert_eq!(
+        row("C"),
+        ["C (people listed)", "1", "— (0 / 0)", "", "0.00"]
+    );
+    assert_eq!(row("B")[..3], ["B (people listed)", "1", "100.0% (1 / 1)"]);
+    let cards: Vec<String> = texts(index, "#summary .card .label")
+        .into_iter()
+        .zip(texts(index, "#summary .card .value"))
+        .map(|(l, v)| format!("{l}: {v}"))
+        .collect();
+    assert_eq!(
+        cards,
+        [
+            "People: 2",
+            "Meeting own grade: 100.0%",
+            "Training needed (person-hours): 0.00",
+            "Low-precision scores: 100.0%",
+            "Withheld for anonymity: 1"
+        ]
+    );
+    let svg = index.select(&sel("#heatmap svg")).next().unwrap().html();
+    let doc = Html::parse_fragment(&svg);
+    let all: Vec<String> = doc
+        .select(&sel("text"))
+        .map(|t| t.text().collect::<String>().trim().to_string())
+        .collect();
+    let at = all.iter().position(|t| t == "C (n=1)").unwrap();
+    // No value in C's row: the next text is the legend's title.
+    assert_eq!(all[at + 1], "vs bank", "{all:?}");
+}
+
+/// Two competencies; peers are shown from 3 raters.
+const ANON_MODEL: &str = r#"
+schema = 1
+id = "anon-test"
+name = "Anonymity test"
+version = "1"
+language = "en"
+[scale]
+min = 1
+max = 5
+[[grades]]
+id = "rm"
+name = "RM"
+[[raters]]
+id = "supervisor"
+name = "Boss"
+weight = 0.5
+[[raters]]
+id = "peer"
+name = "Peers"
+weight = 0.5
+min_count = 3
+[[categories]]
+id = "K"
+name = "Knowledge"
+[[competencies]]
+id = "a"
+name = "Alpha"
+category = "K"
+required = { rm = 3 }
+[[competencies]]
+id = "b"
+name = "Beta"
+category = "K"
+required = { rm = 3 }
+"#;
+
+#[test]
+fn org_flags_that_do_not_apply_are_refused() {
+    let dir = workdir();
+    demo_with_paths(dir.path(), "/");
+    let model = repo_arg("models/bank-rm.toml");
+    let base = [
+        "--model",
+        model.as_str(),
+        "--evals",
+        "evals.csv",
+        "--out",
+        "site",
+    ];
+    for (extra, message) in [
+        (
+            vec!["org", "--grade", "rm"],
+            "error: --grade does not apply to ksa report org: every person is judged against their own grade",
+        ),
+        (
+            vec!["org", "--unit", "总行"],
+            "error: --unit does not apply to ksa report org: the site covers every unit; open the unit's page in it",
+        ),
+        (
+            vec!["org", "--unit-separator", ""],
+            "error: --unit-separator: must not be empty (the default is /)",
+        ),
+        (
+            vec!["team", "--unit-separator", ">"],
+            "error: --unit-separator applies to the org report: it splits unit paths into the organisation tree",
+        ),
+    ] {
+        let mut args = vec!["report"];
+        args.extend(extra.iter().copied());
+        args.extend(base);
+        let out = run(dir.path(), &args);
+        assert_eq!(out.code, Some(2), "{args:?}");
+        assert_eq!(out.stderr.trim(), message, "{args:?}");
+        assert!(!dir.path().join("site/index.html").exists());
+    }
+}
