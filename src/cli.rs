@@ -251,6 +251,65 @@ pub struct SampleArgs {
     /// Do not start the files with a byte-order mark (Excel needs it to read UTF-8).
     #[arg(long)]
     pub no_bom: bool,
+    /// Branches under the head office [default: about √people / 2, at least 2].
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub branches: Option<String>,
+    /// People in a team on average; teams are ½–1½ times this size.
+    #[arg(
+        long,
+        value_name = "N",
+        allow_hyphen_values = true,
+        default_value = "20"
+    )]
+    pub team_size: String,
+    /// Teams in a sub-branch (the last of a branch may have fewer).
+    #[arg(
+        long,
+        value_name = "N",
+        allow_hyphen_values = true,
+        default_value = "3"
+    )]
+    pub teams_per_sub_branch: String,
+    /// Strong and weak branches: branch effects lie evenly within ±1.5 × this
+    /// (levels), and each branch has two weak competencies 2 × this lower; 0 = off.
+    #[arg(
+        long,
+        value_name = "LEVELS",
+        allow_hyphen_values = true,
+        default_value = "0.35"
+    )]
+    pub unit_spread: String,
+    /// Competency difficulty: standard deviation of each competency's shift
+    /// for everyone (the low ones are generally short); 0 = off.
+    #[arg(
+        long,
+        value_name = "LEVELS",
+        allow_hyphen_values = true,
+        default_value = "0.3"
+    )]
+    pub difficulty_spread: String,
+    /// Rater leniency: standard deviation of the effect planted on each
+    /// rater_id (lenient > 0, severe < 0); 0 = off.
+    #[arg(
+        long,
+        value_name = "LEVELS",
+        allow_hyphen_values = true,
+        default_value = "0.3"
+    )]
+    pub rater_spread: String,
+    /// Change between periods: standard deviation of a person's growth per
+    /// period around the common +0.15 (some decline); 0 = everyone grows alike.
+    #[arg(
+        long,
+        value_name = "LEVELS",
+        allow_hyphen_values = true,
+        default_value = "0.2"
+    )]
+    pub trend_spread: String,
+    /// Also write the planted truth into DIR: rater-effects.csv (rater_id,
+    /// effect) and true-scores.csv (person_id, period, competency, true_score).
+    #[arg(long, value_name = "DIR")]
+    pub truth: Option<PathBuf>,
 }
 
 /// Which HTML report `ksa report` writes.

@@ -45,6 +45,7 @@ fn generated_data_spec() -> SampleSpec {
         seed: 2026,
         candidates: 12,
         bom: true,
+        structure: sample::Structure::default(),
     }
 }
 

@@ -529,7 +529,14 @@ pub fn render_screened(
         }
         let rows: Vec<String> = by_unit
             .iter()
-            .map(|(u, v)| format!("{u} (n={})", v.len()))
+            .map(|(u, v)| {
+                // Unit paths (总行/华东分行/城东支行/一团队) are long: cut the
+                // path, never the head count (the heatmap's row labels are
+                // 220 px of 12 px text).
+                let n = format!(" (n={})", v.len());
+                let room = 220.0 - charts::text_width(&n, 12.0);
+                format!("{}{n}", charts::clip(u, room, 12.0))
+            })
             .collect();
         let values: Vec<Vec<Shown<f64>>> = by_unit
             .values()

@@ -241,11 +241,17 @@ fn sample_units_ids_and_comments_suit_a_customer_service_department() {
     let facts = model_facts();
     let rows = rows_of(&repo(EVALS));
     let units: BTreeSet<&str> = rows.iter().map(|r| r["unit"].as_str()).collect();
+    // 30 people: three regions of one team each, a neutral tree.
     assert_eq!(
         units,
-        BTreeSet::from(["一组", "二组", "三组", "四组"]),
-        "neutral team names, not bank branches"
+        BTreeSet::from([
+            "总部/华东区/城东中心/一组",
+            "总部/华北区/城东中心/一组",
+            "总部/华南区/城东中心/一组"
+        ]),
+        "neutral unit names, not bank branches"
     );
+    assert!(units.iter().all(|u| !u.contains("行")), "{units:?}");
     assert!(rows.iter().all(|r| r["person_id"].starts_with('E')));
     let grades: BTreeSet<&str> = rows.iter().map(|r| r["grade"].as_str()).collect();
     assert!(grades.iter().all(|g| facts.grades.iter().any(|x| x == g)));

@@ -25,6 +25,7 @@ mod plan;
 mod privacy;
 mod props;
 mod report;
+mod sample;
 mod score;
 mod smoke;
 mod stats;

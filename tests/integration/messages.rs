@@ -215,8 +215,8 @@ fn unknown_values_suggest_the_nearest() {
         "error: --person: \"RM999\" is not a person of the data (nearest ids: RM009, RM019, RM029)"
     );
     assert_eq!(
-        report(&["--unit", "城东分行"]),
-        "error: --unit: \"城东分行\" is not a unit of the data (units: 城东支行, 城西支行, 滨江支行, 高新区支行); did you mean 城东支行?"
+        report(&["--unit", "总行/华东分行/城东分行/一团队"]),
+        "error: --unit: \"总行/华东分行/城东分行/一团队\" is not a unit of the data (units: 总行/华东分行/城东支行/一团队, 总行/华北分行/城东支行/一团队, 总行/华南分行/城东支行/一团队); did you mean 总行/华东分行/城东支行/一团队?"
     );
     assert_eq!(
         report(&["--period", "2026h1"]),
@@ -234,12 +234,12 @@ fn unknown_values_suggest_the_nearest() {
             "--out",
             "t",
             "--unit",
-            "城东分行",
+            "总行/华东分行/城东分行/一团队",
         ],
     ));
     assert_eq!(
         team,
-        "error: --unit: no one of unit \"城东分行\" in period \"2026H1\" (units: 城东支行, 城西支行, 滨江支行, 高新区支行); did you mean 城东支行?"
+        "error: --unit: no one of unit \"总行/华东分行/城东分行/一团队\" in period \"2026H1\" (units: 总行/华东分行/城东支行/一团队, 总行/华北分行/城东支行/一团队, 总行/华南分行/城东支行/一团队); did you mean 总行/华东分行/城东支行/一团队?"
     );
 }
 

@@ -699,8 +699,9 @@ p8,P2,,U2,senior,,,,top_grade,,,,,
 
 #[test]
 fn only_clear_leaves_out_gaps_inside_the_measurement_error() {
-    // The issue's RM002: a 16 h, 2,800-yuan course for a gap of -0.02 whose
-    // 95% interval (2.52-3.45) contains the requirement less the tolerance.
+    // The issue's RM002, now RM008 (data regenerated, issue 16): a 24 h,
+    // 6,000-yuan course for a gap of -0.12 whose 95% interval contains the
+    // requirement less the tolerance.
     let dir = repo("");
     let run = |extra: &[&str]| {
         let mut args = vec![
@@ -717,23 +718,23 @@ fn only_clear_leaves_out_gaps_inside_the_measurement_error() {
         args.extend_from_slice(extra);
         run_ok(&dir, &args)
     };
-    let rm002 = |text: &str| -> Vec<String> {
+    let rm008 = |text: &str| -> Vec<String> {
         text.lines()
-            .filter(|l| l.starts_with("RM002,"))
+            .filter(|l| l.starts_with("RM008,"))
             .map(str::to_string)
             .collect()
     };
     assert_eq!(
-        rm002(&run(&[])),
+        rm008(&run(&[])),
         [
-            "RM002,2026H1,rm,plan,plan,高建国,,,,,,0.0100,0.0100,16.00,2800.00,T.development,complete,",
-            "RM002,2026H1,rm,course,T.development,客户开发与营销拓展实战,,,,,,,0.0100,16.00,2800.00,S.development,,",
-            "RM002,2026H1,rm,competency,S.development,客户开发技巧,2.98,3.00,-0.02,3.00,0.02,0.0100,0.0100,,,T.development,closed,培训",
+            "RM008,2026H1,senior,plan,plan,张海燕,,,,,,0.0467,0.0467,24.00,6000.00,T.sales,complete,",
+            "RM008,2026H1,senior,course,T.sales,顾问式销售与方案呈现训练营,,,,,,,0.0467,24.00,6000.00,S.solution,,",
+            "RM008,2026H1,senior,competency,S.solution,客户需求方案设计呈现技巧,3.88,4.00,-0.12,4.00,0.12,0.0467,0.0467,,,T.sales,closed,培训",
         ]
     );
     assert_eq!(
-        rm002(&run(&["--only-clear"])),
-        ["RM002,2026H1,rm,plan,plan,高建国,,,,,,0.0000,0.0000,0.00,0.00,,no_clear_shortfall,"]
+        rm008(&run(&["--only-clear"])),
+        ["RM008,2026H1,senior,plan,plan,张海燕,,,,,,0.0000,0.0000,0.00,0.00,,no_clear_shortfall,"]
     );
     // The terminal table says so on the line.
     let table = run_ok(
@@ -754,7 +755,7 @@ fn only_clear_leaves_out_gaps_inside_the_measurement_error() {
     );
     let line = table
         .lines()
-        .find(|l| l.starts_with("RM002") && l.contains("S.development") && l.contains("competency"))
+        .find(|l| l.starts_with("RM008") && l.contains("S.solution") && l.contains("competency"))
         .unwrap();
     assert!(
         line.trim_end()

@@ -71,7 +71,18 @@ fn sample(dir: &Path, people: &str) -> (PathBuf, PathBuf) {
         dir,
         "data",
         people,
-        &["--periods", "2", "--seed", "11", "--candidates", "6"],
+        // Teams of 5: four supervisors for 20 people, rater-only ids to
+        // look for in the reports.
+        &[
+            "--periods",
+            "2",
+            "--seed",
+            "11",
+            "--candidates",
+            "6",
+            "--team-size",
+            "5",
+        ],
     );
     (
         dir.join("data/evaluations.csv"),

@@ -796,9 +796,10 @@ fn demo_reports(dir: &Path) -> PathBuf {
 fn individual_report_shows_the_training_plan_and_attribute_actions() {
     let dir = workdir();
     let reports = demo_reports(dir.path());
-    // RM018 in 2026H1 is short of trainable knowledge and skills and of
-    // attributes against their own grade.
-    let doc = parse(&reports.join("people/person-RM018-2026H1.html"));
+    // RM030 in 2026H1 (RM018 before the data were regenerated, issue 16)
+    // is short of trainable knowledge and skills and of attributes against
+    // their own grade.
+    let doc = parse(&reports.join("people/person-RM030-2026H1.html"));
     assert_eq!(doc.select(&sel("#training-plan.placeholder")).count(), 0);
     let courses = texts(&doc, "#training-plan table.plan-courses tr.course");
     assert!(
@@ -808,7 +809,7 @@ fn individual_report_shows_the_training_plan_and_attribute_actions() {
     // Each course says what it raises and by how much.
     assert!(courses.iter().all(|c| c.contains('+')), "{courses:?}");
     let total = texts(&doc, "#training-plan table.plan-courses tr.total");
-    assert!(total[0].contains("116.00"), "{total:?}");
+    assert!(total[0].contains("124.00"), "{total:?}");
     let closed = texts(&doc, "#training-plan tr.need.closed");
     assert!(!closed.is_empty());
     let attrs = texts(&doc, "#training-plan tr.need.not_trainable td.action");
@@ -816,8 +817,9 @@ fn individual_report_shows_the_training_plan_and_attribute_actions() {
     for a in &attrs {
         assert!(a.contains("辅导、岗位轮换或在选拔时考虑"), "{a}");
     }
-    // Someone with no shortfall gets no courses and says so.
-    let none = parse(&reports.join("people/person-RM003-2026H1.html"));
+    // Someone with no shortfall gets no courses and says so (RM002; RM003
+    // before the data were regenerated).
+    let none = parse(&reports.join("people/person-RM002-2026H1.html"));
     assert_eq!(none.select(&sel("#training-plan tr.course")).count(), 0);
 }
 
@@ -836,7 +838,7 @@ fn report_budget_flags_limit_the_plan() {
         "--lang",
         "en",
     ];
-    let mut args = vec!["individual", "--person", "RM018", "--out", "a"];
+    let mut args = vec!["individual", "--person", "RM030", "--out", "a"];
     args.extend(common);
     args.extend(["--budget-hours", "20"]);
     let doc = parse(&report(dir.path(), &args)[0]);
@@ -928,9 +930,9 @@ fn team_report_has_the_team_plan_and_a_nine_box() {
     assert!(!rows.is_empty());
     let dev = rows
         .iter()
-        .find(|r| r.contains("T.development"))
+        .find(|r| r.contains("T.sales"))
         .expect("the sales course is needed");
-    assert!(dev.contains("RM018"), "attendee list: {dev}");
+    assert!(dev.contains("RM030"), "attendee list: {dev}");
     // Still four charts: the 9-box is an HTML table.
     assert_charts(&team, "team", 4);
 
@@ -1082,13 +1084,13 @@ fn team_headline_agrees_with_explain() {
     assert!(!cards.iter().any(|c| c.contains("匹配度")), "{cards:?}");
     assert!(texts(&team, "#hist-fit figcaption")[0].starts_with("平均匹配度 "));
     // Each row of the people table says what blocks, as `ksa explain`.
-    let rm018 = texts(&team, "#people tbody tr")
+    let rm030 = texts(&team, "#people tbody tr")
         .into_iter()
-        .find(|r| r.contains("RM018"))
+        .find(|r| r.contains("RM030"))
         .unwrap();
     assert!(
-        rm018.ends_with("未达 高级客户经理:企业制度(关键) 3.44 < 4.00(临界,95% 2.15–4.74);爱岗敬业(关键) 3.58 < 4.00(临界,95% 2.83–4.34);授信调查报告撰写技巧 3.58 < 4.25(临界,95% 2.83–4.34);销售技巧 3.25 < 3.75;客户开发技巧 3.33 < 3.75(临界,95% 2.84–3.83);另有 5 项"),
-        "{rm018}"
+        rm030.ends_with("未达 高级客户经理:爱岗敬业(关键) 3.10 < 4.00;企业制度(关键) 3.42 < 4.00(临界,95% 2.54–4.29);抗压能力 2.58 < 3.75;客户开发技巧 2.79 < 3.75;银行内部业务流程 2.83 < 3.75;另有 4 项"),
+        "{rm030}"
     );
     // 9-box: the columns are attainment of the own grade, the rows fit to the next.
     let heads = texts(&team, "#nine-box thead th");
@@ -1476,13 +1478,14 @@ fn a_long_comment_is_cut_with_a_note() {
 fn individual_summary_explains_the_placement_in_words() {
     let dir = workdir();
     let reports = demo_reports(dir.path());
-    let doc = parse(&reports.join("people/person-RM018-2026H1.html"));
+    // RM030 (RM018 before the data were regenerated, issue 16).
+    let doc = parse(&reports.join("people/person-RM030-2026H1.html"));
     assert_eq!(
         texts(&doc, "#summary ul.why li"),
         [
-            "能力定级 定级为 客户经理助理(达到的最高职级);未达(临界) 客户经理:企业制度(关键) 3.44 < 3.50(临界,95% 2.15–4.74)",
-            "对照职级 高级客户经理 未达 高级客户经理:企业制度(关键) 3.44 < 4.00(临界,95% 2.15–4.74);爱岗敬业(关键) 3.58 < 4.00(临界,95% 2.83–4.34);授信调查报告撰写技巧 3.58 < 4.25(临界,95% 2.83–4.34);销售技巧 3.25 < 3.75;客户开发技巧 3.33 < 3.75(临界,95% 2.84–3.83);另有 5 项",
-            "培训 对照 高级客户经理:5 门课程,共 116 学时、费用 27300。计划实施后仍有差距(见下表)。",
+            "能力定级 定级为 客户经理助理(达到的最高职级);未达(临界) 客户经理:企业制度(关键) 3.42 < 3.50(临界,95% 2.54–4.29);抗压能力 2.58 < 2.75(临界,95% 2.14–3.03);团队协作 2.65 < 2.75(临界,95% 1.95–3.34)",
+            "对照职级 高级客户经理 未达 高级客户经理:爱岗敬业(关键) 3.10 < 4.00;企业制度(关键) 3.42 < 4.00(临界,95% 2.54–4.29);抗压能力 2.58 < 3.75;客户开发技巧 2.79 < 3.75;银行内部业务流程 2.83 < 3.75;另有 4 项",
+            "培训 对照 高级客户经理:5 门课程,共 124 学时、费用 26500。计划实施后仍有差距(见下表)。",
         ]
     );
     // The plan line of a borderline gap is tagged; a clear one is not.
@@ -1492,25 +1495,27 @@ fn individual_summary_explains_the_placement_in_words() {
         line("企业制度").contains("临界:差距在测量误差之内"),
         "{needs:?}"
     );
-    assert!(!line("销售技巧").contains("临界"), "{needs:?}");
+    assert!(!line("客户开发技巧").contains("临界"), "{needs:?}");
     // A whisker is three ink lines (the interval and two end caps); the
-    // zero line is one more. Of the 20 bars, 财务会计知识 has no interval
-    // (every rating equal) and 团队协作 none on the page: its score blends
-    // a thin cell (anonymity rule 4), so its spread is not shown.
+    // zero line is one more. Of RM023's 19 bars (RM018's before the data
+    // were regenerated, issue 16), 团队协作 has none on the page: its score
+    // blends a thin cell (anonymity rule 4), so its spread is not shown.
+    let doc = parse(&reports.join("people/person-RM023-2026H1.html"));
     let svg = doc
         .select(&sel("#gaps svg"))
         .next()
         .expect("gap chart")
         .html();
     let ink = svg.matches(r##"stroke="#212529""##).count();
-    assert_eq!(ink, 1 + 3 * 17, "{svg}");
+    assert_eq!(ink, 1 + 3 * 18, "{svg}");
     let teamwork = texts(&doc, "#competencies tr.competency")
         .into_iter()
         .find(|r| r.starts_with("团队协作"))
         .unwrap();
     assert!(teamwork.contains('‡'), "{teamwork}");
-    // Someone who meets the own grade clearly and the next one not.
-    let doc = parse(&reports.join("people/person-RM003-2026H1.html"));
+    // Someone who meets the own grade and not the next one (RM002; RM003
+    // before the data were regenerated).
+    let doc = parse(&reports.join("people/person-RM002-2026H1.html"));
     let why = texts(&doc, "#summary ul.why li");
     assert_eq!(why.len(), 4, "{why:?}");
     assert!(why[0].starts_with("能力定级 定级为 "), "{why:?}");
@@ -1531,7 +1536,7 @@ fn individual_summary_sentences_follow_lang() {
             "--evals",
             "data/evaluations.csv",
             "--person",
-            "RM018",
+            "RM030",
             "--period",
             "2026H1",
             "--lang",
@@ -1547,15 +1552,15 @@ fn individual_summary_sentences_follow_lang() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let doc = parse(&dir.path().join("person-RM018-2026H1.html"));
+    let doc = parse(&dir.path().join("person-RM030-2026H1.html"));
     let why = texts(&doc, "#summary ul.why li");
     assert_eq!(
         why[0],
-        "Placement Placed at Assistant Relationship Manager (the most senior grade met); short of Relationship Manager (borderline): Bank policies and rules (critical) 3.44 < 3.50 (borderline, 95% 2.15–4.74)"
+        "Placement Placed at Assistant Relationship Manager (the most senior grade met); short of Relationship Manager (borderline): Bank policies and rules (critical) 3.42 < 3.50 (borderline, 95% 2.54–4.29); Resilience 2.58 < 2.75 (borderline, 95% 2.14–3.03); Teamwork 2.65 < 2.75 (borderline, 95% 1.95–3.34)"
     );
     assert_eq!(
         why[2],
-        "Training Against Senior Relationship Manager: 5 course(s), 116 hours, cost 27300. Some shortfalls remain after the plan (see below)."
+        "Training Against Senior Relationship Manager: 5 course(s), 124 hours, cost 26500. Some shortfalls remain after the plan (see below)."
     );
 }
 
