@@ -12,20 +12,17 @@
 //!
 //! # The roll-up
 //!
-//! Every unit gets the same figures over everyone below it, computed from
-//! what a person's own page may show (`anonymity::View`): a score withheld
+//! Every unit gets the same figures over everyone below it, summed from
+//! each person's [`PersonFacts`]: what the person's own page may show
+//! (`report::org` makes them from `anonymity::View`). A score withheld
 //! there is left out here, and a verdict it leaves open is counted as
 //! withheld. So a unit shows nothing, however few its raters, that the
 //! person-level pages would withhold, and nothing can be learnt by
 //! subtracting one unit's figures from another's.
 
 use crate::analysis::explain::Verdict;
-use crate::anonymity::{Screened, Shown};
 use crate::ingest::Dataset;
 use crate::model::Model;
-use crate::plan::team::member_needs;
-use crate::plan::TargetChoice;
-use crate::score::Weights;
 use std::collections::BTreeMap;
 
 /// The separator of unit paths unless `--unit-separator` gives another.
@@ -174,11 +171,14 @@ pub fn tree(data: &Dataset, members: &[usize], separator: &str) -> Tree {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonFacts {
     pub grade: Option<usize>,
-    /// The verdict on the own grade as the page may say it (`Missing`
-    /// with no grade, or no score to judge).
-    pub verdict: Shown<Verdict>,
-    /// Gap per competency against the own grade, as the page shows it.
-    pub gaps: Vec<Shown<f64>>,
+    /// The verdict on the own grade as the page may say it (`None` with
+    /// no grade, no score to judge, or a verdict withheld).
+    pub verdict: Option<Verdict>,
+    /// The page leaves the verdict open to protect raters.
+    pub verdict_withheld: bool,
+    /// Gap per competency against the own grade, as the page shows it
+    /// (`None`: not shown).
+    pub gaps: Vec<Option<f64>>,
     /// Competency scores shown, and how many of them are marked low
     /// precision.
     pub shown_scores: usize,
@@ -188,60 +188,6 @@ pub struct PersonFacts {
     /// Whether the scores are withheld altogether (then nothing else
     /// counts).
     pub withheld: bool,
-}
-
-/// The facts of person-period `pp` (see [`PersonFacts`]).
-pub fn person_facts(model: &Model, sd: &Screened, pp: usize, weights: &Weights) -> PersonFacts {
-    let data = &sd.data;
-    let view = sd.view(model, pp, weights);
-    let grade = data.people[pp].grade;
-    let n_c = model.competencies.len();
-    if view.scores_withheld {
-        return PersonFacts {
-            grade,
-            verdict: Shown::Withheld,
-            gaps: vec![Shown::Withheld; n_c],
-            shown_scores: 0,
-            low_precision: 0,
-            courses: Vec::new(),
-            withheld: true,
-        };
-    }
-    let (verdict, gaps) = match grade {
-        Some(g) => {
-            let why = view.explain(model, g, &view.spreads(model, data, pp));
-            let verdict = match why {
-                Shown::Value(e) => Shown::Value(e.verdict),
-                Shown::Withheld => Shown::Withheld,
-                Shown::Missing => Shown::Missing,
-            };
-            (verdict, view.gaps(model, g, weights).competency)
-        }
-        None => (Shown::Missing, vec![Shown::Missing; n_c]),
-    };
-    let needs = member_needs(
-        model,
-        &view.scores,
-        grade,
-        TargetChoice::Own,
-        weights,
-        |_| None,
-    );
-    PersonFacts {
-        grade,
-        verdict,
-        gaps,
-        shown_scores: (0..n_c)
-            .filter(|&c| view.competency(c).value().is_some())
-            .count(),
-        low_precision: (0..n_c).filter(|&c| view.low_precision(c)).count(),
-        courses: needs
-            .plan
-            .iter()
-            .map(|&i| needs.pi.item_course[i])
-            .collect(),
-        withheld: false,
-    }
 }
 
 /// The verdict columns of the roll-up, in order.
@@ -290,16 +236,15 @@ impl Rollup {
         }
         if let Some(g) = f.grade {
             let col = match f.verdict {
-                Shown::Value(v) => VERDICTS.iter().position(|&x| x == v),
-                Shown::Withheld => Some(4),
-                Shown::Missing => None,
+                Some(v) => VERDICTS.iter().position(|&x| x == v),
+                None => f.verdict_withheld.then_some(4),
             };
             if let Some(col) = col {
                 self.verdicts[g][col] += 1;
             }
         }
         for (c, g) in f.gaps.iter().enumerate() {
-            if let Shown::Value(g) = g {
+            if let Some(g) = g {
                 self.gap_sum[c] += g;
                 self.gap_n[c] += 1;
             }

@@ -20,11 +20,15 @@ use super::charts;
 use super::names::Namer;
 use super::team::{self, OrgPage, TeamOptions};
 use super::{num, pct, Card, Env, NavLink, Page};
-use crate::analysis::org::{self, Rollup, Tree};
-use crate::anonymity::Shown;
+use crate::analysis::org::{self, PersonFacts, Rollup, Tree};
+use crate::anonymity::{Screened, Shown};
 use crate::error::Result;
 use crate::ingest::Dataset;
+use crate::model::Model;
+use crate::plan::team::member_needs;
 use crate::plan::Budget;
+use crate::plan::TargetChoice;
+use crate::score::Weights;
 use serde::Serialize;
 
 /// A unit of at most this many people is a leaf: its page lists them.
@@ -123,7 +127,7 @@ pub fn render_site(
     let tree = org::tree(data, &members, &opts.separator);
     let mut facts = vec![None; data.people.len()];
     for &pp in &members {
-        facts[pp] = Some(org::person_facts(m, &sd, pp, &env.weights));
+        facts[pp] = Some(person_facts(m, &sd, pp, &env.weights));
     }
     let rollups = org::rollups(m, &tree, &facts);
     drop(facts);
@@ -438,4 +442,60 @@ fn unit_pages(
         });
     }
     Ok(pages)
+}
+
+/// What person-period `pp`'s own page shows, for the roll-up
+/// ([`PersonFacts`]).
+fn person_facts(model: &Model, sd: &Screened, pp: usize, weights: &Weights) -> PersonFacts {
+    let data = &sd.data;
+    let view = sd.view(model, pp, weights);
+    let grade = data.people[pp].grade;
+    let n_c = model.competencies.len();
+    if view.scores_withheld {
+        return PersonFacts {
+            grade,
+            verdict: None,
+            verdict_withheld: true,
+            gaps: vec![None; n_c],
+            shown_scores: 0,
+            low_precision: 0,
+            courses: Vec::new(),
+            withheld: true,
+        };
+    }
+    let (verdict, gaps) = match grade {
+        Some(g) => {
+            let why = view.explain(model, g, &view.spreads(model, data, pp));
+            let gaps = view.gaps(model, g, weights).competency;
+            (why, gaps.into_iter().map(Shown::value).collect())
+        }
+        None => (Shown::Missing, vec![None; n_c]),
+    };
+    let needs = member_needs(
+        model,
+        &view.scores,
+        grade,
+        TargetChoice::Own,
+        weights,
+        |_| None,
+    );
+    PersonFacts {
+        grade,
+        verdict_withheld: matches!(verdict, Shown::Withheld),
+        verdict: match verdict {
+            Shown::Value(e) => Some(e.verdict),
+            _ => None,
+        },
+        gaps,
+        shown_scores: (0..n_c)
+            .filter(|&c| view.competency(c).value().is_some())
+            .count(),
+        low_precision: (0..n_c).filter(|&c| view.low_precision(c)).count(),
+        courses: needs
+            .plan
+            .iter()
+            .map(|&i| needs.pi.item_course[i])
+            .collect(),
+        withheld: false,
+    }
 }

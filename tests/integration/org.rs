@@ -19,26 +19,8 @@ fn texts(doc: &Html, css: &str) -> Vec<String> {
         .collect()
 }
 
-/// The demo's branches as sub-branches of two branches, and each person
-/// in one of two teams (odd and even ids).
-fn branch_of(unit: &str) -> &'static str {
-    match unit {
-        "城东支行" | "城西支行" => "华东分行",
-        _ => "华南分行",
-    }
-}
-
-fn team_of(person_id: &str) -> &'static str {
-    let n: u32 = person_id[2..].parse().unwrap();
-    if n % 2 == 1 {
-        "一团队"
-    } else {
-        "二团队"
-    }
-}
-
-/// The demo data with unit paths 总行/分行/支行/团队, written into `dir`
-/// with `separator` between the parts.
+/// The demo data (unit paths 总行/分行/支行/团队), written into `dir` with
+/// `separator` between the parts of each unit.
 fn demo_with_paths(dir: &Path, separator: &str) -> std::path::PathBuf {
     let text = std::fs::read_to_string(repo("data/evaluations.csv")).unwrap();
     let mut rdr = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
@@ -49,7 +31,8 @@ fn demo_with_paths(dir: &Path, separator: &str) -> std::path::PathBuf {
     for r in rdr.records() {
         let r = r.unwrap();
         let mut row: Vec<String> = r.iter().map(str::to_string).collect();
-        row[u] = ["总行", branch_of(&r[u]), &r[u], team_of(&r[0])].join(separator);
+        assert_eq!(row[u].split('/').count(), 4, "{}", row[u]);
+        row[u] = row[u].replace('/', separator);
         w.write_record(&row).unwrap();
     }
     let path = dir.join("evals.csv");
@@ -161,7 +144,7 @@ fn org_site_links_the_bank_down_to_teams_and_its_counts_are_explains() {
     assert_eq!(out.stdout.trim(), "site/index.html");
     assert!(
         out.stderr
-            .contains("3 pages written into site; open site/index.html"),
+            .contains("4 pages written into site; open site/index.html"),
         "{}",
         out.stderr
     );
@@ -171,6 +154,7 @@ fn org_site_links_the_bank_down_to_teams_and_its_counts_are_explains() {
         [
             "index.html",
             "unit-总行-华东分行.html",
+            "unit-总行-华北分行.html",
             "unit-总行-华南分行.html"
         ]
     );
@@ -236,7 +220,7 @@ fn org_site_links_the_bank_down_to_teams_and_its_counts_are_explains() {
 
     // The branches: people and the share meeting their own grade, lowest
     // share first.
-    let mut expected_rows: Vec<(f64, String)> = ["华东分行", "华南分行"]
+    let mut expected_rows: Vec<(f64, String)> = ["华东分行", "华北分行", "华南分行"]
         .iter()
         .map(|b| {
             let people: Vec<&String> = unit_of
@@ -278,14 +262,15 @@ fn org_site_links_the_bank_down_to_teams_and_its_counts_are_explains() {
     // Training needs are counts, never names.
     let needs = texts(index, "#training-needs")[0].clone();
     assert!(!needs.contains("RM0"), "{needs}");
-    // A branch of 20 is a leaf: the team page of its people, names listed.
+    // A branch of at most 100 is a leaf: the team page of its people,
+    // names listed.
     let people = texts(east, "#people tbody tr");
-    assert_eq!(people.len(), 20);
     let east_people: BTreeSet<&String> = unit_of
         .iter()
         .filter(|(_, u)| u.starts_with("总行/华东分行/"))
         .map(|(p, _)| p)
         .collect();
+    assert_eq!(people.len(), east_people.len());
     for p in &east_people {
         assert!(people.iter().any(|r| r.contains(p.as_str())), "{p}");
     }
@@ -293,9 +278,17 @@ fn org_site_links_the_bank_down_to_teams_and_its_counts_are_explains() {
 
 #[test]
 fn the_heatmap_shows_each_unit_against_the_bank_mean() {
+    // Each cell: the branch's mean gap (against each one's own grade) less
+    // the bank's, from `ksa score`'s gaps (to 2 decimals, so the cells'
+    // one decimal may differ by rounding only). Nothing is hidden with
+    // min_count 1, so every gap is shown.
     let dir = workdir();
     demo_with_paths(dir.path(), "/");
-    org_site(dir.path(), &["--lang", "en"]);
+    let open = std::fs::read_to_string(repo("models/bank-rm.toml"))
+        .unwrap()
+        .replace("min_count = 3", "min_count = 1");
+    write(dir.path(), "open.toml", &open);
+    org_site(dir.path(), &["--model", "open.toml", "--lang", "en"]);
     let index = parse(&dir.path().join("site/index.html"));
     assert_eq!(
         texts(&index, "h1"),
@@ -306,36 +299,75 @@ fn the_heatmap_shows_each_unit_against_the_bank_mean() {
         .next()
         .expect("a heatmap")
         .html();
-    // Both branches, with their sizes, and a legend of ±0.5 levels.
-    for label in [
-        "华东分行 (n=20)",
-        "华南分行 (n=20)",
-        "-0.5",
-        "+0.25",
-        "+0.5",
-    ] {
+    for label in ["-0.5", "+0.25", "+0.5"] {
         assert!(svg.contains(label), "{label}");
     }
-    // With two branches of equal size, each cell of one is the negative of
-    // the other's (both are differences from their mean).
-    let cells = |row: &str| -> Vec<String> {
-        let doc = Html::parse_fragment(&svg);
-        let all: Vec<String> = doc
-            .select(&sel("text"))
-            .map(|t| t.text().collect::<String>().trim().to_string())
-            .collect();
-        let at = all.iter().position(|t| t == row).unwrap();
-        all[at + 1..at + 20].to_vec()
+    let doc = Html::parse_fragment(&svg);
+    let all: Vec<String> = doc
+        .select(&sel("text"))
+        .map(|t| t.text().collect::<String>().trim().to_string())
+        .collect();
+
+    let model = ksa::model::load_model(&dir.path().join("open.toml"))
+        .unwrap()
+        .model;
+    let scores = run_ok(
+        dir.path(),
+        &[
+            "score",
+            "--model",
+            "open.toml",
+            "--evals",
+            "evals.csv",
+            "--quiet",
+        ],
+    );
+    let text = std::fs::read_to_string(dir.path().join("evals.csv")).unwrap();
+    let mut branch_of = BTreeMap::new();
+    for r in csv_records(&text).into_iter().skip(1) {
+        branch_of.insert(r[0].clone(), r[2].split('/').nth(1).unwrap().to_string());
+    }
+    // (branch or "" for the bank, competency) → (sum, n)
+    let mut sums: BTreeMap<(String, usize), (f64, usize)> = BTreeMap::new();
+    for r in csv_records(&scores).into_iter().skip(1) {
+        if r[1] != "2026H1" || r[3] != "competency" {
+            continue;
+        }
+        let c = model.find_competency(&r[4]).unwrap();
+        let g: f64 = r[7].parse().unwrap();
+        for key in [String::new(), branch_of[&r[0]].clone()] {
+            let e = sums.entry((key, c)).or_default();
+            e.0 += g;
+            e.1 += 1;
+        }
+    }
+    let mean = |b: &str, c: usize| {
+        let (s, n) = sums[&(b.to_string(), c)];
+        s / n as f64
     };
-    let (a, b) = (cells("华东分行 (n=20)"), cells("华南分行 (n=20)"));
-    let neg = |s: &str| match s.strip_prefix('+') {
-        Some(x) => format!("-{x}"),
-        None => s
-            .strip_prefix('-')
-            .map_or("0".to_string(), |x| format!("+{x}")),
-    };
-    assert!(a.iter().any(|c| c != "0"), "{a:?}");
-    assert_eq!(a.iter().map(|c| neg(c)).collect::<Vec<_>>(), b);
+    let mut rows = 0;
+    for b in ["华东分行", "华北分行", "华南分行"] {
+        let at = all
+            .iter()
+            .position(|t| t.starts_with(&format!("{b} (n=")))
+            .unwrap_or_else(|| panic!("{b} in {all:?}"));
+        rows += 1;
+        for c in 0..model.competencies.len() {
+            let cell = &all[at + 1 + c];
+            let shown: f64 = cell.parse().unwrap_or_else(|_| panic!("{b}: {cell}"));
+            let expected = mean(b, c) - mean("", c);
+            assert!(
+                (shown - expected).abs() <= 0.05 + 0.006,
+                "{b} {}: {cell} vs {expected:.4}",
+                model.competencies[c].id
+            );
+        }
+    }
+    assert_eq!(rows, 3);
+    // The branches differ: some cell is coloured away from the bank.
+    assert!(all
+        .iter()
+        .any(|t| t.starts_with('-') && t.len() > 1 && t != "-0.5"));
 }
 
 #[test]
@@ -344,7 +376,7 @@ fn another_separator_keeps_slashes_in_names() {
     demo_with_paths(dir.path(), " > ");
     org_site(dir.path(), &["--unit-separator", ">"]);
     let pages = crawl(&dir.path().join("site"));
-    assert_eq!(pages.len(), 3, "{:?}", pages.keys());
+    assert_eq!(pages.len(), 4, "{:?}", pages.keys());
     // With "/" the same file is one unit per path: four flat top units.
     org_site(dir.path(), &["--out", "flat"]);
     let flat = parse(&dir.path().join("flat/index.html"));
