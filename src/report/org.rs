@@ -18,7 +18,7 @@
 
 use super::charts;
 use super::names::Namer;
-use super::team::{self, OrgPage, TeamOptions};
+use super::team::{self, OrgPage, TeamOptions, VerdictRow};
 use super::{num, pct, Card, Env, NavLink, Page};
 use crate::analysis::org::{self, PersonFacts, Rollup, Tree};
 use crate::anonymity::{Screened, Shown};
@@ -60,13 +60,6 @@ struct UnitRow {
     meeting_n: String,
     weakest: String,
     hours: String,
-}
-
-#[derive(Serialize)]
-struct VerdictRow {
-    grade: String,
-    counts: [usize; 5],
-    total: usize,
 }
 
 #[derive(Serialize)]

@@ -120,13 +120,14 @@ struct PersonRow {
     blocks_class: &'static str,
 }
 
-/// Met / borderline / short against the target grade, per grade.
+/// Met / borderline / short against the target grade, per grade (the org
+/// pages' too).
 #[derive(Serialize)]
-struct VerdictRow {
-    grade: String,
+pub(super) struct VerdictRow {
+    pub(super) grade: String,
     /// meets, meets (borderline), short (borderline), short, ‡.
-    counts: [usize; 5],
-    total: usize,
+    pub(super) counts: [usize; 5],
+    pub(super) total: usize,
 }
 
 /// A competency that blocks people's own grade, with how many.

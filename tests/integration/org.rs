@@ -40,6 +40,15 @@ fn demo_with_paths(dir: &Path, separator: &str) -> std::path::PathBuf {
     path
 }
 
+/// The bank model with every min_count 1 (nothing hidden), as
+/// `open.toml` in `dir`.
+fn write_open_model(dir: &Path) {
+    let open = std::fs::read_to_string(repo("models/bank-rm.toml"))
+        .unwrap()
+        .replace("min_count = 3", "min_count = 1");
+    write(dir, "open.toml", &open);
+}
+
 fn org_site(dir: &Path, extra: &[&str]) -> Outcome {
     let model = repo_arg("models/bank-rm.toml");
     let mut args = vec!["report", "org", "--evals", "evals.csv"];
@@ -136,10 +145,7 @@ fn org_site_links_the_bank_down_to_teams_and_its_counts_are_explains() {
     // page shows no interval for it: `View::explain`).
     let dir = workdir();
     demo_with_paths(dir.path(), "/");
-    let open = std::fs::read_to_string(repo("models/bank-rm.toml"))
-        .unwrap()
-        .replace("min_count = 3", "min_count = 1");
-    write(dir.path(), "open.toml", &open);
+    write_open_model(dir.path());
     let out = org_site(dir.path(), &["--model", "open.toml"]);
     assert_eq!(out.stdout.trim(), "site/index.html");
     assert!(
@@ -284,10 +290,7 @@ fn the_heatmap_shows_each_unit_against_the_bank_mean() {
     // min_count 1, so every gap is shown.
     let dir = workdir();
     demo_with_paths(dir.path(), "/");
-    let open = std::fs::read_to_string(repo("models/bank-rm.toml"))
-        .unwrap()
-        .replace("min_count = 3", "min_count = 1");
-    write(dir.path(), "open.toml", &open);
+    write_open_model(dir.path());
     org_site(dir.path(), &["--model", "open.toml", "--lang", "en"]);
     let index = parse(&dir.path().join("site/index.html"));
     assert_eq!(
