@@ -271,7 +271,13 @@ impl Rollup {
             .iter()
             .map(|r| r[..4].iter().sum::<usize>())
             .sum();
-        let meets = self.verdicts.iter().map(|r| r[0] + r[1]).sum();
+        // Which columns meet is `Verdict::meets`, the one home of it.
+        let meets = self
+            .verdicts
+            .iter()
+            .flat_map(|r| VERDICTS.iter().zip(r).filter(|(v, _)| v.meets()))
+            .map(|(_, n)| n)
+            .sum();
         (meets, judged)
     }
 
