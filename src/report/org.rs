@@ -104,6 +104,34 @@ pub fn is_leaf(tree: &Tree, u: usize) -> bool {
     unit.children.is_empty() || (u != 0 && unit.members.len() <= LEAF_PEOPLE)
 }
 
+/// The organisation tree of a period and every unit's roll-up.
+pub struct OrgRollup {
+    pub period: String,
+    pub tree: Tree,
+    /// By unit index of `tree`.
+    pub rollups: Vec<Rollup>,
+}
+
+/// Builds the tree of `opts.period` (the latest by default) and rolls up
+/// what each person's own page shows.
+pub fn roll_up(env: &Env, sd: &Screened, opts: &OrgOptions) -> Result<OrgRollup> {
+    let m = env.model;
+    let data: &Dataset = &sd.data;
+    let period = data.period_or_latest(opts.period.as_deref())?;
+    let members = data.members(&period, None)?;
+    let tree = org::tree(data, &members, &opts.separator);
+    let mut facts = vec![None; data.people.len()];
+    for &pp in &members {
+        facts[pp] = Some(person_facts(m, sd, pp, &env.weights));
+    }
+    let rollups = org::rollups(m, &tree, &facts);
+    Ok(OrgRollup {
+        period,
+        tree,
+        rollups,
+    })
+}
+
 /// Renders the whole site, page by page, handing each to `write` (top
 /// first). Returns the number of pages.
 pub fn render_site(
@@ -112,18 +140,12 @@ pub fn render_site(
     opts: &OrgOptions,
     mut write: impl FnMut(Page) -> Result<()>,
 ) -> Result<usize> {
-    let m = env.model;
     let sd = env.screen(data);
-    let data: &Dataset = &sd.data;
-    let period = data.period_or_latest(opts.period.as_deref())?;
-    let members = data.members(&period, None)?;
-    let tree = org::tree(data, &members, &opts.separator);
-    let mut facts = vec![None; data.people.len()];
-    for &pp in &members {
-        facts[pp] = Some(person_facts(m, &sd, pp, &env.weights));
-    }
-    let rollups = org::rollups(m, &tree, &facts);
-    drop(facts);
+    let OrgRollup {
+        period,
+        tree,
+        rollups,
+    } = roll_up(env, &sd, opts)?;
 
     // Which units get a page, and its name: the top, every unit with
     // sub-units, and each leaf (whose sub-units, if any, are on it).
