@@ -348,10 +348,14 @@ pub struct ReportArgs {
     /// Only this organisation unit.
     #[arg(long)]
     pub unit: Option<String>,
-    /// Org report: the separator of the parts of a unit path, as in
-    /// 总行/华东分行/城东支行/一团队 [default: /].
+    /// Org and individual reports: the separator of the parts of a unit
+    /// path, as in 总行/华东分行/城东支行/一团队 [default: /].
     #[arg(long, value_name = "TEXT")]
     pub unit_separator: Option<String>,
+    /// Org report: also write everyone's individual report into
+    /// DIR/people, one folder per unit, linked from the team pages' names.
+    #[arg(long)]
+    pub individual: bool,
     /// Only this person (individual reports).
     #[arg(long)]
     pub person: Option<String>,

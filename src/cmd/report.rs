@@ -96,9 +96,19 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
     }
     if args.kind == ReportKind::Org {
         check_org_flags(args, grade.is_some(), &budget)?;
-    } else if args.unit_separator.is_some() {
+    } else if args.kind != ReportKind::Individual && args.unit_separator.is_some() {
         return Err(KsaError::invalid(
-            "--unit-separator applies to the org report: it splits unit paths into the organisation tree",
+            "--unit-separator applies to the org and individual reports: it splits unit paths into the organisation tree and the reports' unit folders",
+        ));
+    }
+    if args.individual && args.kind != ReportKind::Org {
+        return Err(KsaError::invalid(
+            "--individual applies to the org report: it links the team pages' names to individual reports (ksa report individual writes them on their own)",
+        ));
+    }
+    if args.unit_separator.as_deref().is_some_and(str::is_empty) {
+        return Err(KsaError::invalid(
+            "--unit-separator: must not be empty (the default is /)",
         ));
     }
     let weighting = resolve_weighting(&model, args.weighting.name())?;
@@ -168,19 +178,39 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
             // cannot always be read back: an index maps each person to
             // their file. A run of one report (`--person`) prints its file
             // and leaves an earlier run's index as it is.
-            let mut index = report::Index::default();
-            individual::render_each_within(&env, &data, &opts, budget, |page, pp| {
-                index.person(&env, &data, pp, page.file_name.clone());
-                announce(&report::write_page(&folder, &page)?)
-            })?;
-            if index.people.len() > 1 {
-                announce(&report::write_page(
-                    &folder,
-                    &report::render_index(&env, &index)?,
-                )?)?;
+            let written = individual::write_each(
+                &env,
+                &data,
+                &opts,
+                budget,
+                &folder,
+                &separator(args),
+                false,
+            )?;
+            if written.reports <= individual::LIST_PATHS {
+                for p in &written.paths {
+                    announce(p)?;
+                }
+            }
+            if let Some(top) = written.indexes.last() {
+                announce(top)?;
+            }
+            if written.reports > individual::LIST_PATHS && !quiet {
+                eprintln!(
+                    "{} individual reports written into {} ({} unit folders); open {}",
+                    crate::error::thousands(written.reports as u64),
+                    out.display(),
+                    crate::error::thousands(written.folders as u64),
+                    out.join("index.html").display()
+                );
             }
         }
         ReportKind::Team => {
+            let period = data.period_or_latest(args.period.as_deref())?;
+            let people = data.members(&period, args.unit.as_deref())?.len();
+            if let Some(w) = team::too_many_people(people) {
+                super::warn_all(&[w], quiet);
+            }
             let performance = match &args.results {
                 Some(path) => Some(performance(&model, &mut data, path, args, quiet)?),
                 None => None,
@@ -198,13 +228,31 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
             )?)?;
         }
         ReportKind::Org => {
-            let opts = org::OrgOptions {
+            let mut opts = org::OrgOptions {
                 period: args.period.clone(),
-                separator: args
-                    .unit_separator
-                    .clone()
-                    .unwrap_or_else(|| crate::analysis::org::DEFAULT_SEPARATOR.to_string()),
+                separator: separator(args),
+                links: Vec::new(),
             };
+            if args.individual {
+                // The site's period only, each against their own grade.
+                let period = data.period_or_latest(args.period.as_deref())?;
+                let people = individual::write_each(
+                    &env,
+                    &data,
+                    &individual::IndividualOptions {
+                        grade: None,
+                        period: Some(period),
+                        unit: None,
+                        person: None,
+                        blind_spot_threshold: args.blind_spot_threshold,
+                    },
+                    Budget::UNLIMITED,
+                    &folder.subfolder(org::PEOPLE_FOLDER)?,
+                    &opts.separator,
+                    true,
+                )?;
+                opts.links = org::person_links(data.people.len(), &people);
+            }
             let mut index = None;
             let pages = org::render_site(&env, &data, &opts, |page| {
                 let path = report::write_page(&folder, &page)?;
@@ -239,6 +287,13 @@ pub fn run(args: &ReportArgs, quiet: bool) -> Result<()> {
     }
     eprintln!("{}", data.summary);
     Ok(())
+}
+
+/// `--unit-separator`, or `/`.
+fn separator(args: &ReportArgs) -> String {
+    args.unit_separator
+        .clone()
+        .unwrap_or_else(|| crate::analysis::org::DEFAULT_SEPARATOR.to_string())
 }
 
 /// `--results`: each person's job performance in the team's period
@@ -296,11 +351,6 @@ fn check_org_flags(args: &ReportArgs, grade: bool, budget: &Budget) -> Result<()
                 "{flag} does not apply to ksa report org: {why}"
             )));
         }
-    }
-    if args.unit_separator.as_deref().is_some_and(str::is_empty) {
-        return Err(KsaError::invalid(
-            "--unit-separator: must not be empty (the default is /)",
-        ));
     }
     Ok(())
 }

@@ -11,18 +11,23 @@
 //! cut, with a note.
 
 use super::charts::{self, Series};
-use super::names::Namer;
-use super::{gap_class_shown, num, num_shown, pct_shown, signed, signed_shown, Card, Env, Page};
+use super::names::{Namer, UnitFolders};
+use super::{
+    gap_class_shown, num, num_shown, pct_shown, signed, signed_shown, Card, Env, Index, IndexLink,
+    IndexUnit, Page,
+};
 use crate::analysis::explain::{self, Spread, Verdict};
 use crate::analysis::stats::self_other;
 use crate::anonymity::{CellView, GroupStatus, Mode, Screened, Shown, View};
 use crate::error::Result;
+use crate::files::dest::OutputFolder;
 use crate::ingest::Dataset;
 use crate::model::fmt_level;
 use crate::plan::Budget;
 use crate::score;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 
 /// The longest comment a report prints, in characters; a longer one is cut
 /// and says so (README, "Limits").
@@ -171,17 +176,9 @@ pub fn render_each(
     render_each_within(env, data, opts, Budget::UNLIMITED, emit)
 }
 
-/// [`render_each`] with each person's training plan chosen within `budget`
-/// (`--budget-hours`, `--budget-cost`: per person, as `ksa plan`).
-pub fn render_each_within(
-    env: &Env,
-    data: &Dataset,
-    opts: &IndividualOptions,
-    budget: Budget,
-    mut emit: impl FnMut(Page, usize) -> Result<()>,
-) -> Result<usize> {
-    let selected: Vec<usize> = data
-        .sorted()
+/// The person-periods `opts` selects, in report order.
+fn selected(data: &Dataset, opts: &IndividualOptions) -> Vec<usize> {
+    data.sorted()
         .into_iter()
         .filter(|&pp| {
             data.matches(
@@ -191,7 +188,19 @@ pub fn render_each_within(
                 opts.person.as_deref(),
             )
         })
-        .collect();
+        .collect()
+}
+
+/// [`render_each`] with each person's training plan chosen within `budget`
+/// (`--budget-hours`, `--budget-cost`: per person, as `ksa plan`).
+pub fn render_each_within(
+    env: &Env,
+    data: &Dataset,
+    opts: &IndividualOptions,
+    budget: Budget,
+    mut emit: impl FnMut(Page, usize) -> Result<()>,
+) -> Result<usize> {
+    let selected = selected(data, opts);
     data.check_filters(
         opts.period.as_deref(),
         opts.unit.as_deref(),
@@ -230,6 +239,140 @@ pub fn render_each_within(
         emit(Page { file_name, html }, pp)?;
     }
     Ok(selected.len())
+}
+
+/// `ksa report individual` prints every report's path up to this many
+/// reports; beyond, only the index and a one-line summary.
+pub const LIST_PATHS: usize = 100;
+/// The top index lists every person up to this many reports; beyond, it
+/// lists the units, each with an index of its own people.
+pub const INDEX_PEOPLE: usize = 500;
+
+/// What [`write_each`] wrote.
+#[derive(Debug, Default)]
+pub struct Written {
+    pub reports: usize,
+    /// Unit folders the reports went into.
+    pub folders: usize,
+    /// The first report paths, in order: all of them when there are at
+    /// most [`LIST_PATHS`].
+    pub paths: Vec<PathBuf>,
+    /// The index files written, the top one (`index.html`) last; none for
+    /// a single report.
+    pub indexes: Vec<PathBuf>,
+    /// Each report's path inside the folder (`unit-…/person-….html`), by
+    /// person-period.
+    pub hrefs: Vec<(usize, String)>,
+}
+
+/// One unit's folder and its people's reports, for its index.
+struct UnitFolder {
+    unit: String,
+    out: OutputFolder,
+    index: Index,
+}
+
+/// Renders and writes every selected report. Up to [`LIST_PATHS`] reports
+/// (unless `by_unit`) they all go into `out`; beyond, a person with a unit
+/// goes into the unit's folder (`unit-<part>-<part>…`, the path's parts
+/// split at `separator`), one without into `out` itself. With more than one
+/// report an index is written: `index.html` lists everyone, or, beyond
+/// [`INDEX_PEOPLE`] reports, the units, each folder getting an
+/// `index.html` of its own people. Every report is listed in an index.
+pub fn write_each(
+    env: &Env,
+    data: &Dataset,
+    opts: &IndividualOptions,
+    budget: Budget,
+    out: &OutputFolder,
+    separator: &str,
+    by_unit: bool,
+) -> Result<Written> {
+    let by_unit = by_unit || selected(data, opts).len() > LIST_PATHS;
+    let mut names = UnitFolders::new();
+    let mut folders: Vec<UnitFolder> = Vec::new();
+    let mut folder_of: HashMap<String, usize> = HashMap::new();
+    let mut top = Index::default();
+    let mut w = Written::default();
+    render_each_within(env, data, opts, budget, |page, pp| {
+        let unit = data.people[pp].unit.as_deref().unwrap_or_default();
+        let (path, href) = match !by_unit || crate::analysis::org::parts(unit, separator).is_empty()
+        {
+            true => {
+                top.person(env, data, pp, page.file_name.clone());
+                (super::write_page(out, &page)?, page.file_name.clone())
+            }
+            false => {
+                let name = names.folder(unit, separator).to_string();
+                let f = match folder_of.get(&name) {
+                    Some(&f) => f,
+                    None => {
+                        folders.push(UnitFolder {
+                            unit: unit.to_string(),
+                            out: out.subfolder(&name)?,
+                            index: Index::default(),
+                        });
+                        folder_of.insert(name.clone(), folders.len() - 1);
+                        folders.len() - 1
+                    }
+                };
+                let folder = &mut folders[f];
+                folder.index.person(env, data, pp, page.file_name.clone());
+                (
+                    super::write_page(&folder.out, &page)?,
+                    format!("{name}/{}", page.file_name),
+                )
+            }
+        };
+        w.reports += 1;
+        if w.paths.len() <= LIST_PATHS {
+            w.paths.push(path);
+        }
+        w.hrefs.push((pp, href));
+        Ok(())
+    })?;
+    w.folders = folders.len();
+    if w.reports <= 1 {
+        return Ok(w);
+    }
+    let mut by_name: Vec<(&String, &usize)> = folder_of.iter().collect();
+    by_name.sort_by(|a, b| {
+        folders[*a.1]
+            .unit
+            .cmp(&folders[*b.1].unit)
+            .then(a.0.cmp(b.0))
+    });
+    if w.reports <= INDEX_PEOPLE {
+        // One index of everyone, in the order the reports were made.
+        let mut all = Index::default();
+        let by_pp: HashMap<usize, &str> = w.hrefs.iter().map(|(pp, h)| (*pp, h.as_str())).collect();
+        for (pp, _) in &w.hrefs {
+            all.person(env, data, *pp, by_pp[pp].to_string());
+        }
+        w.indexes
+            .push(super::write_page(out, &super::render_index(env, &all)?)?);
+        return Ok(w);
+    }
+    for (name, &f) in by_name {
+        let folder = &mut folders[f];
+        folder.index.links.push(IndexLink {
+            title: env.templates.label("index_all"),
+            href: "../index.html".to_string(),
+            note: String::new(),
+        });
+        w.indexes.push(super::write_page(
+            &folder.out,
+            &super::render_index(env, &folder.index)?,
+        )?);
+        top.units.push(IndexUnit {
+            name: folder.unit.clone(),
+            people: folder.index.people.len(),
+            href: format!("{name}/index.html"),
+        });
+    }
+    w.indexes
+        .push(super::write_page(out, &super::render_index(env, &top)?)?);
+    Ok(w)
 }
 
 fn person_context(

@@ -294,9 +294,18 @@ pub struct IndexPerson {
     pub href: String,
 }
 
+/// A unit folder of individual reports, with an index of its own.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexUnit {
+    pub name: String,
+    pub people: usize,
+    pub href: String,
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Index {
     pub links: Vec<IndexLink>,
+    pub units: Vec<IndexUnit>,
     pub people: Vec<IndexPerson>,
 }
 

@@ -5,7 +5,7 @@
 //! hash of the raw id so that no report overwrites another.
 
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 const MAX_PART: usize = 48;
 
@@ -55,6 +55,11 @@ impl Namer {
     /// `prefix-<part>-<part>….html`; empty parts are left out. The hash is
     /// added when sanitising changed something or the name is already taken.
     pub fn name(&mut self, prefix: &str, parts: &[&str]) -> String {
+        format!("{}.html", self.stem(prefix, parts))
+    }
+
+    /// [`Namer::name`] without `.html`: a folder's name.
+    pub fn stem(&mut self, prefix: &str, parts: &[&str]) -> String {
         let mut stem = prefix.to_string();
         let mut changed = false;
         for p in parts.iter().filter(|p| !p.is_empty()) {
@@ -74,7 +79,43 @@ impl Namer {
             name = format!("{stem}-{}-{n}", short_hash(parts));
         }
         self.taken.insert(name.to_lowercase());
-        format!("{name}.html")
+        name
+    }
+}
+
+/// One folder name per unit, `unit-<part>-<part>…` with the path's parts
+/// (split at `separator`), handed out as units are met: the same unit
+/// always gets the same folder, and no two units share one.
+#[derive(Debug, Default)]
+pub struct UnitFolders {
+    namer: Namer,
+    by_unit: HashMap<String, String>,
+}
+
+impl UnitFolders {
+    pub fn new() -> UnitFolders {
+        UnitFolders::default()
+    }
+
+    /// The folder of `unit`; units with the same parts (as the org tree
+    /// reads them: trimmed, empty parts dropped) share it.
+    pub fn folder(&mut self, unit: &str, separator: &str) -> &str {
+        let parts = crate::analysis::org::parts(unit, separator);
+        let key = parts.join("\u{0}");
+        if !self.by_unit.contains_key(&key) {
+            let name = self.namer.stem("unit", &parts);
+            self.by_unit.insert(key.clone(), name);
+        }
+        &self.by_unit[&key]
+    }
+
+    /// How many folders were handed out.
+    pub fn len(&self) -> usize {
+        self.by_unit.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_unit.is_empty()
     }
 }
 
@@ -108,5 +149,27 @@ mod tests {
         assert_ne!(c.to_lowercase(), d.to_lowercase());
         let long = "x".repeat(500);
         assert!(n.name("person", &[&long, ""]).len() < 80);
+    }
+
+    #[test]
+    fn each_unit_gets_one_folder_of_its_own() {
+        let mut f = UnitFolders::new();
+        let a = f.folder("总行/华东分行/一团队", "/").to_string();
+        assert_eq!(a, "unit-总行-华东分行-一团队");
+        assert_eq!(f.folder("总行/华东分行/一团队", "/"), a);
+        // Parts are trimmed and empty ones dropped, as in the org tree.
+        assert_eq!(
+            f.folder(" 总行 / 华东分行 //一团队", "/"),
+            a,
+            "the same parts"
+        );
+        assert_eq!(f.folder("总行>华东分行>一团队", ">"), a);
+        assert_ne!(f.folder("总行/华东分行", "/"), a);
+        let c = f.folder("a-b", "/").to_string();
+        let d = f.folder("a/b", "/").to_string();
+        assert_ne!(c.to_lowercase(), d.to_lowercase());
+        let e = f.folder("../x", "/").to_string();
+        assert!(!e.contains('/') && !e.starts_with('.'), "{e}");
+        assert_eq!(f.len(), 4);
     }
 }

@@ -44,10 +44,27 @@ pub const HEATMAP_SATURATION: f64 = 0.5;
 /// The weakest competencies named per unit.
 pub const WEAKEST: usize = 3;
 
+/// The subfolder of the site that `--individual` writes the individual
+/// reports into.
+pub const PEOPLE_FOLDER: &str = "people";
+
 #[derive(Debug, Clone)]
 pub struct OrgOptions {
     pub period: Option<String>,
     pub separator: String,
+    /// Each person-period's individual report, as a link from the site's
+    /// pages, by person-period (empty: no links).
+    pub links: Vec<Option<String>>,
+}
+
+/// The links from the site's pages to the reports `individual::write_each`
+/// wrote into [`PEOPLE_FOLDER`], by person-period of `people` in all.
+pub fn person_links(people: usize, written: &super::individual::Written) -> Vec<Option<String>> {
+    let mut links = vec![None; people];
+    for (pp, href) in &written.hrefs {
+        links[*pp] = Some(format!("{PEOPLE_FOLDER}/{href}"));
+    }
+    links
 }
 
 #[derive(Serialize)]
@@ -95,6 +112,9 @@ struct OrgCtx {
     courses: Vec<CourseRow>,
     training_note: String,
     no_unit: String,
+    /// The index of the individual reports (`--individual`), on the top
+    /// page; "" when none were written.
+    people_index: String,
 }
 
 /// Whether unit `u` is a leaf: its page lists its people (the top only
@@ -205,6 +225,14 @@ pub fn render_site(
                     file_name,
                     nav: nav(u),
                     names_limit: LEAF_PEOPLE,
+                    links: match opts.links.is_empty() {
+                        true => Vec::new(),
+                        false => tree.units[u]
+                            .members
+                            .iter()
+                            .map(|&pp| opts.links[pp].clone())
+                            .collect(),
+                    },
                 }),
                 ..TeamOptions::default()
             };
@@ -221,6 +249,10 @@ pub fn render_site(
             &scope_of(u),
             &period,
             nav(u),
+            match u == 0 && !opts.links.is_empty() {
+                true => format!("{PEOPLE_FOLDER}/index.html"),
+                false => String::new(),
+            },
         )? {
             write(page)?;
             pages += 1;
@@ -240,6 +272,7 @@ fn unit_pages(
     scope: &str,
     period: &str,
     nav: Vec<NavLink>,
+    people_index: String,
 ) -> Result<Vec<Page>> {
     let m = env.model;
     let t = env.templates;
@@ -440,6 +473,10 @@ fn unit_pages(
             courses,
             training_note: t.label("org_training_note"),
             no_unit: no_unit.clone(),
+            people_index: match i {
+                0 => people_index.clone(),
+                _ => String::new(),
+            },
         };
         let title = format!("{} · {} {}", t.label("title_org"), scope, period);
         let mut ctx = env.base_context(&title);

@@ -70,6 +70,9 @@ pub struct OrgPage {
     pub nav: Vec<super::NavLink>,
     /// Up to this many people, the 9-box lists names.
     pub names_limit: usize,
+    /// Each member's individual report (parallel to `members`; empty when
+    /// none were written).
+    pub links: Vec<Option<String>>,
 }
 
 #[derive(Serialize)]
@@ -105,6 +108,8 @@ struct Lacking {
 #[derive(Serialize)]
 struct PersonRow {
     name: String,
+    /// The person's individual report (`report org --individual`), or "".
+    href: String,
     person_id: String,
     unit: String,
     grade: String,
@@ -268,6 +273,27 @@ pub fn file_name(opts: &TeamOptions) -> String {
 
 /// The team report with the training-needs analysis of the cheapest full
 /// plans (no budget), as `ksa plan --team`.
+/// A team page of more people than this is too long to read or print (at
+/// about 300 bytes a person it passes 0.6 MB, and the training table's
+/// attendee lists grow with it): `ksa report team` still writes it, and
+/// points to `ksa report org`.
+pub const PAGE_PEOPLE: usize = 2000;
+
+/// The warning for a team page of `people` people, when they are more
+/// than [`PAGE_PEOPLE`].
+pub fn too_many_people(people: usize) -> Option<String> {
+    (people > PAGE_PEOPLE).then(|| {
+        format!(
+            "ksa report team: {} people on one page, more than {} (the team page's limit for a readable page); \
+             ksa report org --out DIR writes them as linked pages from the whole bank down to teams of at most {}, \
+             or choose one unit with --unit",
+            crate::error::thousands(people as u64),
+            crate::error::thousands(PAGE_PEOPLE as u64),
+            super::org::LEAF_PEOPLE
+        )
+    })
+}
+
 pub fn render(env: &Env, data: &Dataset, opts: &TeamOptions) -> Result<Page> {
     render_within(env, data, opts, Budget::UNLIMITED)
 }
@@ -638,6 +664,15 @@ pub fn render_screened(
         }
     }
 
+    let links: std::collections::HashMap<usize, &str> = match &opts.org {
+        Some(o) => o
+            .members
+            .iter()
+            .zip(&o.links)
+            .filter_map(|(&pp, l)| Some((pp, l.as_deref()?)))
+            .collect(),
+        None => Default::default(),
+    };
     let people = members
         .iter()
         .map(|x| {
@@ -646,6 +681,7 @@ pub fn render_screened(
             let fit = fit_of(x);
             PersonRow {
                 name: super::display_name(p),
+                href: links.get(&x.pp).map_or_else(String::new, |l| l.to_string()),
                 person_id: p.person_id.clone(),
                 unit: p.unit.clone().unwrap_or_default(),
                 grade: env.grade_name(p.grade),

@@ -12,6 +12,22 @@ fn ksa_bin() -> &'static str {
 
 /// Files in `dir` (recursively) whose names mark them as ksa's temporary
 /// files (`.ksa-…`), or any name starting with `.`.
+/// Every file in `dir` and its subfolders (unit folders of reports).
+fn files_below(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            match p.is_dir() {
+                true => stack.push(p),
+                false => out.push(p),
+            }
+        }
+    }
+    out
+}
+
 fn leftovers(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -207,7 +223,7 @@ fn interrupt_reports(sig: i32, status: i32, name: &str) {
     }
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let count = std::fs::read_dir(&reports).unwrap().count();
+    let count = files_below(&reports).len();
     if out.status.code() == Some(0) {
         // It finished before the signal arrived: nothing to check.
         assert!(count >= 400, "{count}");
@@ -220,8 +236,8 @@ fn interrupt_reports(sig: i32, status: i32, name: &str) {
     );
     assert!(leftovers(d).is_empty(), "{:?}", leftovers(d));
     // What is there is whole: every report ends its HTML.
-    for e in std::fs::read_dir(&reports).unwrap() {
-        let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+    for p in files_below(&reports) {
+        let text = std::fs::read_to_string(p).unwrap();
         assert!(text.trim_end().ends_with("</html>"));
     }
     assert!(count < 400, "{count}");
@@ -464,8 +480,8 @@ fn a_small_tmpfs_as_out_fills_up_and_leaves_the_old_file() {
         "the previous run's output\n"
     );
     // The reports that fitted are whole pages; the rest were never written.
-    for e in std::fs::read_dir(disk.0.join("reports")).unwrap() {
-        let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+    for p in files_below(&disk.0.join("reports")) {
+        let text = std::fs::read_to_string(p).unwrap();
         assert!(text.trim_end().ends_with("</html>"));
     }
 }

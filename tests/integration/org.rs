@@ -64,9 +64,10 @@ fn org_site(dir: &Path, extra: &[&str]) -> Outcome {
     out
 }
 
-/// Follows every link from index.html: each must name a page of the site
-/// (no scheme, no absolute path, no way out of the folder), and every page
-/// written must be reached. Returns the pages by file name.
+/// Follows every link from index.html: each must name a file of the site
+/// (no scheme, no absolute path, no way out of the folder, resolved from
+/// the page's own folder), and every file written must be reached.
+/// Returns the pages by path inside the site (`people/unit-…/person-….html`).
 fn crawl(site: &Path) -> BTreeMap<String, Html> {
     let mut pages = BTreeMap::new();
     let mut todo = vec!["index.html".to_string()];
@@ -77,19 +78,28 @@ fn crawl(site: &Path) -> BTreeMap<String, Html> {
         let path = site.join(&name);
         assert!(path.is_file(), "dead link to {name}");
         let doc = parse(&path);
+        let here: Vec<&str> = name.split('/').collect();
         for e in doc.select(&sel("[href], [src]")) {
             for attr in ["href", "src"] {
                 let Some(v) = e.value().attr(attr) else {
                     continue;
                 };
                 assert!(
-                    !v.contains(':')
-                        && !v.contains('/')
-                        && !v.contains('\\')
-                        && !v.starts_with('.'),
+                    !v.contains(':') && !v.starts_with('/') && !v.contains('\\'),
                     "{name}: {attr}=\"{v}\" points outside the site"
                 );
-                todo.push(v.to_string());
+                let mut parts: Vec<&str> = here[..here.len() - 1].to_vec();
+                for p in v.split('/') {
+                    match p {
+                        ".." => assert!(
+                            parts.pop().is_some(),
+                            "{name}: {attr}=\"{v}\" points outside the site"
+                        ),
+                        "." | "" => panic!("{name}: {attr}=\"{v}\": an odd path"),
+                        p => parts.push(p),
+                    }
+                }
+                todo.push(parts.join("/"));
             }
         }
         assert_eq!(
@@ -99,10 +109,25 @@ fn crawl(site: &Path) -> BTreeMap<String, Html> {
         );
         pages.insert(name, doc);
     }
-    let written: BTreeSet<String> = std::fs::read_dir(site)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
+    let mut written = BTreeSet::new();
+    let mut dirs = vec![String::new()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(site.join(&d)).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name().into_string().unwrap();
+            let rel = if d.is_empty() {
+                name
+            } else {
+                format!("{d}/{name}")
+            };
+            match e.file_type().unwrap().is_dir() {
+                true => dirs.push(rel),
+                false => {
+                    written.insert(rel);
+                }
+            }
+        }
+    }
     assert_eq!(written, pages.keys().cloned().collect::<BTreeSet<_>>());
     pages
 }
@@ -564,8 +589,12 @@ fn org_flags_that_do_not_apply_are_refused() {
             "error: --unit-separator: must not be empty (the default is /)",
         ),
         (
+            vec!["team", "--individual"],
+            "error: --individual applies to the org report: it links the team pages' names to individual reports (ksa report individual writes them on their own)",
+        ),
+        (
             vec!["team", "--unit-separator", ">"],
-            "error: --unit-separator applies to the org report: it splits unit paths into the organisation tree",
+            "error: --unit-separator applies to the org and individual reports: it splits unit paths into the organisation tree and the reports' unit folders",
         ),
     ] {
         let mut args = vec!["report"];
@@ -576,4 +605,241 @@ fn org_flags_that_do_not_apply_are_refused() {
         assert_eq!(out.stderr.trim(), message, "{args:?}");
         assert!(!dir.path().join("site/index.html").exists());
     }
+}
+
+/// `--individual`: everyone's report of the site's period, one folder per
+/// unit under people/, each linked from their name on the team page, and
+/// all listed in people/index.html, linked from the top page.
+#[test]
+fn individual_reports_are_linked_from_the_team_pages() {
+    let dir = workdir();
+    demo_with_paths(dir.path(), "/");
+    let out = org_site(dir.path(), &["--individual"]);
+    assert_eq!(out.stdout.trim(), "site/index.html");
+    let pages = crawl(&dir.path().join("site"));
+    let people: Vec<&String> = pages
+        .keys()
+        .filter(|k| k.starts_with("people/unit-"))
+        .collect();
+    // The latest period's 40 people, each in their team's folder.
+    let text = std::fs::read_to_string(dir.path().join("evals.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let mut expected = BTreeSet::new();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        if &r[4] == "2026H1" {
+            let folder = format!("unit-{}", r[2].replace('/', "-"));
+            expected.insert(format!("people/{folder}/person-{}-2026H1.html", &r[0]));
+        }
+    }
+    assert_eq!(expected.len(), 40);
+    assert_eq!(
+        people
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<BTreeSet<_>>(),
+        expected
+    );
+    // Every name on a team page links to that person's own report.
+    let mut linked = 0;
+    for (name, doc) in &pages {
+        if !name.starts_with("unit-") {
+            continue;
+        }
+        for row in doc.select(&sel("#people tbody tr")) {
+            let a = row.select(&sel("td a")).next().expect("a linked name");
+            let id = row
+                .select(&sel("td"))
+                .nth(1)
+                .unwrap()
+                .text()
+                .collect::<String>();
+            let href = a.value().attr("href").unwrap();
+            assert!(
+                href.ends_with(&format!("/person-{id}-2026H1.html")),
+                "{href}"
+            );
+            let page = &pages[href];
+            assert!(
+                texts(page, "h1")[0].contains(a.text().collect::<String>().trim()),
+                "{href}"
+            );
+            linked += 1;
+        }
+    }
+    assert_eq!(linked, 40);
+    let index = &pages["index.html"];
+    assert_eq!(
+        index
+            .select(&sel("header a"))
+            .map(|a| a.value().attr("href").unwrap())
+            .collect::<Vec<_>>(),
+        ["people/index.html"]
+    );
+    // Without --individual, no links and no folder.
+    let out = org_site(dir.path(), &["--out", "plain"]);
+    assert_eq!(out.code, Some(0));
+    assert!(!dir.path().join("plain/people").exists());
+    let plain = crawl(&dir.path().join("plain"));
+    assert!(plain
+        .values()
+        .all(|d| d.select(&sel("#people td a")).count() == 0));
+}
+
+/// `report individual` on many people: one folder per unit, stdout gives
+/// only the index and stderr one line; beyond 500 reports the top index
+/// lists the units and each unit folder has an index of its own, so every
+/// report is reached from index.html (and no page lists everyone).
+#[test]
+fn many_individual_reports_go_in_unit_folders_under_indexes() {
+    let dir = workdir();
+    let model = repo_arg("models/bank-rm.toml");
+    run_ok(
+        dir.path(),
+        &[
+            "sample",
+            "--model",
+            &model,
+            "--people",
+            "260",
+            "--periods",
+            "2",
+            "--seed",
+            "3",
+            "--candidates",
+            "0",
+            "--out",
+            "data",
+        ],
+    );
+    let out = run(
+        dir.path(),
+        &[
+            "report",
+            "individual",
+            "--model",
+            &model,
+            "--evals",
+            "data/evaluations.csv",
+            "--out",
+            "people",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "people/index.html\n");
+    let site = crawl(&dir.path().join("people"));
+    let reports: Vec<&String> = site.keys().filter(|k| k.contains("/person-")).collect();
+    assert_eq!(reports.len(), 520);
+    let folders: BTreeSet<&str> = reports
+        .iter()
+        .map(|k| k.split('/').next().unwrap())
+        .collect();
+    let line = format!(
+        "520 individual reports written into people ({} unit folders); open people/index.html",
+        folders.len()
+    );
+    assert!(out.stderr.lines().any(|l| l == line), "{}", out.stderr);
+    // The top index lists units with their counts, no people.
+    let top = &site["index.html"];
+    assert_eq!(top.select(&sel("#people")).count(), 0);
+    let units: Vec<(String, usize)> = top
+        .select(&sel("#units tbody tr"))
+        .map(|r| {
+            let a = r.select(&sel("a")).next().unwrap();
+            let n: usize = r
+                .select(&sel("td.num"))
+                .next()
+                .unwrap()
+                .text()
+                .collect::<String>()
+                .parse()
+                .unwrap();
+            (a.value().attr("href").unwrap().to_string(), n)
+        })
+        .collect();
+    assert_eq!(units.len(), folders.len());
+    for (href, n) in &units {
+        let folder = href.strip_suffix("/index.html").unwrap();
+        let listed = site[href.as_str()].select(&sel("#people tbody tr")).count();
+        let written = reports
+            .iter()
+            .filter(|k| k.starts_with(&format!("{folder}/")))
+            .count();
+        assert_eq!((listed, written), (*n, *n), "{href}");
+    }
+    // A few people (the demo's 40): every path printed, one index of everyone.
+    let demo = repo_arg("data/evaluations.csv");
+    let out = run(
+        dir.path(),
+        &[
+            "report",
+            "individual",
+            "--model",
+            &model,
+            "--evals",
+            &demo,
+            "--period",
+            "2026H1",
+            "--out",
+            "few",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let printed: Vec<&str> = out.stdout.lines().collect();
+    let few = crawl(&dir.path().join("few"));
+    assert_eq!(printed.last(), Some(&"few/index.html"));
+    assert_eq!(printed.len(), few.len());
+    // Up to 100 reports they stay in one folder, as for a team.
+    assert!(few.keys().all(|k| !k.contains('/')), "{:?}", few.keys());
+    assert_eq!(
+        few["index.html"].select(&sel("#people tbody tr a")).count(),
+        few.len() - 1
+    );
+}
+
+/// `report team` past a readable page still writes it, and says to use
+/// `report org`.
+#[test]
+fn a_team_page_of_too_many_people_points_to_the_org_report() {
+    let dir = workdir();
+    let model = repo_arg("models/bank-rm.toml");
+    run_ok(
+        dir.path(),
+        &[
+            "sample",
+            "--model",
+            &model,
+            "--people",
+            "2001",
+            "--periods",
+            "1",
+            "--candidates",
+            "0",
+            "--out",
+            "data",
+        ],
+    );
+    let out = run(
+        dir.path(),
+        &[
+            "report",
+            "team",
+            "--model",
+            &model,
+            "--evals",
+            "data/evaluations.csv",
+            "--out",
+            "r",
+        ],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(
+        out.stderr.lines().any(|l| l
+            == "warning: ksa report team: 2,001 people on one page, more than 2,000 (the team page's limit for a readable page); \
+                ksa report org --out DIR writes them as linked pages from the whole bank down to teams of at most 100, \
+                or choose one unit with --unit"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout.lines().count(), 1);
 }
