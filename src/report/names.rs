@@ -170,6 +170,6 @@ mod tests {
         assert_ne!(c.to_lowercase(), d.to_lowercase());
         let e = f.folder("../x", "/").to_string();
         assert!(!e.contains('/') && !e.starts_with('.'), "{e}");
-        assert_eq!(f.len(), 4);
+        assert_eq!(f.len(), 5);
     }
 }
