@@ -345,9 +345,8 @@ pub fn write_each(
     if w.reports <= INDEX_PEOPLE {
         // One index of everyone, in the order the reports were made.
         let mut all = Index::default();
-        let by_pp: HashMap<usize, &str> = w.hrefs.iter().map(|(pp, h)| (*pp, h.as_str())).collect();
-        for (pp, _) in &w.hrefs {
-            all.person(env, data, *pp, by_pp[pp].to_string());
+        for (pp, href) in &w.hrefs {
+            all.person(env, data, *pp, href.clone());
         }
         w.indexes
             .push(super::write_page(out, &super::render_index(env, &all)?)?);
